@@ -1,0 +1,189 @@
+"""The JSON API under /api/v1: token auth, one operation per service action, OpenAPI.
+
+Each operation is declared with `@operation(...)`, which registers the route and its
+OpenAPI description together, so the document cannot drift from the routes.
+Authentication is a bearer token only: the API never honours the session cookie, so
+it needs no CSRF token and a page cannot be tricked into calling it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+
+from voting.extensions import csrf
+from voting.models import Person
+from voting.services.errors import Invalid, NotAllowed
+from voting.services.tokens import person_for_api_token
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+# Modules that declare operations; each imports `operation` from here.
+MODULES = ("voting.api.organisations", "voting.api.account", "voting.api.admin")
+
+
+@dataclass
+class Operation:
+    path: str
+    method: str
+    summary: str
+    tag: str
+    auth: bool
+    request: dict[str, Any] | None
+    response: dict[str, Any] | None
+    status: int
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+
+
+OPERATIONS: list[Operation] = []
+
+
+class Unauthenticated(NotAllowed):
+    status = 401
+
+
+def api_person() -> Person:
+    """The person whose token authenticated this request."""
+    return g.api_person
+
+
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, secret = header.partition(" ")
+    person = person_for_api_token(secret.strip()) if scheme.lower() == "bearer" else None
+    if person is None:
+        raise Unauthenticated(_("A valid API token is needed: send 'Authorization: Bearer …'."))
+    g.api_person = person
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a clear 422 if it is missing or not an object."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid(_("The request body must be a JSON object."))
+    return data
+
+
+def operation(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    auth: bool = True,
+    request: dict[str, Any] | None = None,
+    response: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an API view and its OpenAPI description. The view returns JSON data."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(**kwargs: Any) -> Any:
+            if auth:
+                _authenticate()
+            result = view(**kwargs)
+            return jsonify(result), status
+
+        endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
+        OPERATIONS.append(
+            Operation(rule, method.lower(), summary, tag, auth, request, response, status)
+        )
+        return view
+
+    return decorator
+
+
+_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of every registered operation."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        path = _CONVERTER.sub(r"{\2}", op.path)
+        parameters = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer" if conv == "int" else "string"},
+            }
+            for conv, name in _CONVERTER.findall(op.path)
+        ]
+        spec: dict[str, Any] = {
+            "summary": op.summary,
+            "tags": [op.tag],
+            "parameters": parameters,
+            "responses": {
+                str(op.status): {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": op.response or {}}},
+                },
+                "default": {
+                    "description": "Refused, with a message a person can read",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+            },
+        }
+        if op.request:
+            spec["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": op.request}},
+            }
+        if not op.auth:
+            spec["security"] = []
+        paths.setdefault(path, {})[op.method] = spec
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Voting API",
+            "version": "1",
+            "description": "Everything a member, chair or secretary can do in the pages.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "message": {"type": "string"},
+                                "field": {"type": ["string", "null"]},
+                            },
+                            "required": ["message"],
+                        }
+                    },
+                }
+            },
+        },
+        "paths": dict(sorted(paths.items())),
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(openapi_document())
+
+
+for _module in MODULES:
+    try:
+        importlib.import_module(_module)
+    except ModuleNotFoundError as error:  # an area not written yet
+        if error.name != _module:
+            raise

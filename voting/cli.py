@@ -1,0 +1,78 @@
+"""Operator commands: `flask voting init-db | demo | create-operator | verify-audit`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from voting.extensions import db
+from voting.models import Organisation, Person
+from voting.services import audit
+from voting.services.database import transaction
+from voting.services.passwords import MIN_LENGTH, hash_password
+
+group = AppGroup("voting", help="Operate the voting platform.")
+
+
+@group.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade()
+    click.echo("Database is at the latest schema.")
+
+
+@group.command("demo")
+def demo() -> None:
+    """Load the demo organisations (idempotent) and print their logins."""
+    from voting.services.demo import DEMO_PASSWORD, load_demo
+
+    logins = load_demo()
+    url = current_app.config["PUBLIC_URL"]
+    click.echo(f"\n  Demo ready at {url}/  - every demo login's password: {DEMO_PASSWORD}\n")
+    width = max(len(login.email) for login in logins)
+    for login in logins:
+        click.echo(f"  {login.organisation:4} {login.email:{width}}  {', '.join(login.roles)}")
+    click.echo("")
+
+
+@group.command("create-operator")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+def create_operator(email: str, name: str, password: str) -> None:
+    """Create an operator account, who can create organisations."""
+    if len(password) < MIN_LENGTH:
+        raise click.BadParameter(f"at least {MIN_LENGTH} characters", param_hint="password")
+    email = email.strip().lower()
+    with transaction():
+        if db.session.scalar(select(Person.id).where(Person.email == email)):
+            raise click.ClickException(f"{email} has an account already.")
+        db.session.add(
+            Person(email=email, name=name, password_hash=hash_password(password), is_operator=True)
+        )
+        audit.record("person.operator_created", actor=None, organisation_id=None, email=email)
+    click.echo(f"Operator {email} created.")
+
+
+@group.command("verify-audit")
+def verify_audit() -> None:
+    """Recompute every organisation's hash chain; exit 1 at the first altered entry."""
+    ids: list[int | None] = [None, *db.session.scalars(select(Organisation.id))]
+    failed = False
+    for organisation_id in ids:
+        report = audit.verify(organisation_id)
+        where = organisation_id if organisation_id is not None else "installation"
+        if report.ok:
+            click.echo(f"{where}: {report.entries} entries, chain intact")
+        else:
+            failed = True
+            click.echo(f"{where}: chain broken at entry {report.broken_at}", err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(group)

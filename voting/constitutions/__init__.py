@@ -1,0 +1,71 @@
+"""Constitution presets as data: one TOML file per organisation, loaded into models.
+
+A preset is a starting point. Loading it creates the organisation and its bodies with
+their settings; from then on the admin pages edit every setting. No code here knows
+which organisation it is loading.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voting.constitutions.schema import BodySettings, SettingsError
+
+PRESET_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class BodyPreset:
+    slug: str
+    name: str
+    kind: str
+    description: str
+    settings: BodySettings
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    name: str
+    slug: str
+    languages: list[str]
+    unit_kinds: list[str]
+    settings: dict[str, Any]
+    bodies: list[BodyPreset]
+
+
+def preset_keys() -> list[str]:
+    """The presets shipped, by file name: ["awl", "isn", "wri", "wsm"]."""
+    return sorted(p.stem for p in PRESET_DIR.glob("*.toml"))
+
+
+def load_preset(key: str) -> Preset:
+    """Read and validate one preset; a broken preset names the body and the setting."""
+    if key not in preset_keys():
+        raise KeyError(key)
+    data = tomllib.loads((PRESET_DIR / f"{key}.toml").read_text(encoding="utf-8"))
+    org = dict(data["organisation"])
+    bodies = []
+    for raw in data.get("bodies", []):
+        try:
+            settings = BodySettings.from_dict(raw.get("settings", {}))
+        except SettingsError as error:
+            raise SettingsError(f"{key}:{raw['slug']}.{error.path}", error.message) from None
+        problems = settings.validate()
+        if problems:
+            raise problems[0]
+        bodies.append(
+            BodyPreset(raw["slug"], raw["name"], raw["kind"], raw.get("description", ""), settings)
+        )
+    return Preset(
+        key=key,
+        name=org.pop("name"),
+        slug=org.pop("slug"),
+        languages=org.pop("languages", ["en"]),
+        unit_kinds=org.pop("unit_kinds", []),
+        settings=org,
+        bodies=bodies,
+    )
