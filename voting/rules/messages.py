@@ -39,7 +39,9 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "scope.motion": "motion {motion}",
     "refusal.non_voting_role": "{person} has no vote: {role}s do not vote in this body",
     "refusal.status": "{person} has no vote: {status} members do not vote in this body",
-    "refusal.unit_not_eligible": "{person} holds no votes: on this decision only {kinds} units vote",
+    "refusal.unit_not_eligible": (
+        "{person} holds no votes: on this decision only {kinds} units vote"
+    ),
     "refusal.no_band": "{unit} has no votes: no weight band applies to a {kind} of {size}",
     "refusal.second_unit": "{person} holds cards of {first}; cannot also hold cards of {unit}",
     "refusal.second_unit_delegate": (
@@ -178,7 +180,6 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     # --- STV and elections ---------------------------------------------------------
     "stv.elected": "{names} elected with {votes}",
     "stv.elected_remaining": "{names} elected: as many candidates left as seats",
-    "stv.elected_constraint": "{names} elected: needed to meet the minimum for {category}",
     "stv.excluded": "{name} excluded with the fewest votes ({votes})",
     "stv.excluded_tie": "{name} excluded: tie on {votes} broken by {how}",
     "stv.excluded_constraint": (
