@@ -21,7 +21,7 @@ demo: db
 	$(BIN)/flask voting demo
 
 run: demo
-	$(BIN)/python -m voting.serve
+	$(BIN)/python wsgi.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
