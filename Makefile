@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
 .PHONY: run test test-fast bench lint e2e db demo translations clean
+LOCALES := fr de es
+CATALOGS := $(wildcard voting/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +17,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-db: $(STAMP)
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+db: $(STAMP) $(COMPILED)
 	$(BIN)/flask voting init-db
 
 demo: db
@@ -23,7 +29,7 @@ demo: db
 run: demo
 	$(BIN)/python wsgi.py
 
-test: $(STAMP)
+test: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -39,10 +45,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check voting/rules
 
+# Extract every string, add new ones to each catalogue, compile.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o voting/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o voting/translations/messages.pot .
+	for l in $(LOCALES); do \
+	  test -f voting/translations/$$l/LC_MESSAGES/messages.po || \
+	    $(BIN)/pybabel init -i voting/translations/messages.pot -d voting/translations -l $$l; \
+	done
 	$(BIN)/pybabel update -i voting/translations/messages.pot -d voting/translations
-	$(BIN)/pybabel compile -d voting/translations
+	$(BIN)/pybabel compile --use-fuzzy -d voting/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
