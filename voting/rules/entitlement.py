@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from voting.rules.messages import Message
 from voting.rules.types import Choice, MemberStatus, PersonId, UnitId, UnitKind
@@ -230,7 +231,7 @@ class Entitlement:
     instruction: Choice | None = None
     in_writing_only: bool = False
 
-    @property
+    @cached_property
     def voter_key(self) -> str:
         """The key a ballot names; each key is counted once in a tally.
 

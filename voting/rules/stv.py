@@ -171,7 +171,10 @@ class _Count:
         """Extend group g's path past candidates no longer hopeful, to the next hopeful."""
         ranking, path, i = self.rankings[g], list(self.path[g]), self.cursor[g]
         if path:
-            self.paths[self.path[g]] -= self.counts[g]
+            old = self.path[g]
+            self.paths[old] -= self.counts[g]
+            if not self.paths[old]:
+                del self.paths[old]  # keep the distribution loop over live paths only
             if self.kf[path[-1]] == 0:
                 path.pop()  # the terminal was excluded: it keeps nothing
         terminal = None
@@ -207,8 +210,6 @@ class _Count:
         votes = [0] * self.n
         kf = self.kf
         for path, count in self.paths.items():
-            if not count:
-                continue
             w = count * SCALE
             for c in path:
                 k = kf[c]

@@ -125,14 +125,6 @@ def _parts(ballot: Ballot, weight: int) -> tuple[tuple[Choice, int], ...]:
     return ((ballot.choice, weight),) if ballot.choice is not None else ballot.split
 
 
-def ballot_weight(ballot: Ballot, entitled: Mapping[str, Entitlement]) -> int:
-    """The weight a ballot claims: the holding's weight, or what its split adds up to."""
-    if ballot.split:
-        return sum(votes for _, votes in ballot.split)
-    holding = entitled.get(ballot.voter)
-    return holding.weight if holding else 0
-
-
 def _invalid(ballot: Ballot, holding: Entitlement | None, split_votes: bool) -> Message | None:
     """Why a ballot cannot count, or None if it can."""
     voter = ballot.voter
@@ -210,7 +202,10 @@ def tally(
     by_key: dict[str, list[Ballot]] = defaultdict(list)
     for ballot in ballots:
         holding = entitled.get(ballot.voter)
-        weight = ballot_weight(ballot, entitled)
+        if ballot.split:
+            weight = sum(votes for _, votes in ballot.split)
+        else:
+            weight = holding.weight if holding is not None else 0
         received += weight
         problem = _invalid(ballot, holding, rule.split_votes)
         if problem is not None:
