@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
+PG_SUITES := tests/services tests/web tests/api
 
 .PHONY: run test test-fast bench lint e2e db demo translations clean
 LOCALES := fr de es
@@ -29,8 +30,10 @@ demo: db
 run: demo
 	$(BIN)/python wsgi.py
 
+# The whole suite on SQLite, then the database-facing suites again on a throwaway PostgreSQL.
 test: $(STAMP) $(COMPILED)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.postgres $(BIN)/python -m pytest -q -p no:cacheprovider $(PG_SUITES)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e and not slow" -q

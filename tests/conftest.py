@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from flask.testing import FlaskClient
 from voting import create_app
 from voting.extensions import db
 
+# Set by `python -m tests.postgres`: the same tests then run on PostgreSQL.
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
@@ -20,7 +24,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "SOCKETIO_ASYNC_MODE": "threading",
             "RATELIMIT_STORAGE_URI": "memory://",
             "PUBLIC_URL": "http://localhost",
@@ -28,6 +32,8 @@ def app(tmp_path: Path) -> Iterator[Flask]:
         }
     )
     with app.app_context():
+        if POSTGRES_URL:
+            db.drop_all()
         db.create_all()
         yield app
         db.session.remove()
