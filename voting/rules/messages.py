@@ -204,7 +204,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "speak.not_yet_spoken": "has not spoken yet on this item",
     "speak.balance": "balancing: {category} after someone who is not",
     "speak.balance_other": "balancing: after someone who is {category}",
-    "speak.first_come": "raised a hand at position {arrival}",
+    "speak.first_come": "hand raised in place {arrival}",
     # --- privacy -------------------------------------------------------------------
     "privacy.few_voters": (
         "Only {count} voter: a secret tally would show how they voted",

@@ -148,6 +148,7 @@ def speaking_order(
     time_used = dict(state.time_used)
     last_viewpoint, last_categories = state.last_viewpoint, state.last_categories
     waiting = sorted(queue, key=lambda r: r.arrival)
+    hand = {id(r): number for number, r in enumerate(waiting, 1)}  # order of raised hands
     places: list[Place] = []
     while waiting:
         reasons: list[Message] = []
@@ -171,7 +172,7 @@ def speaking_order(
                         reasons.append(reason)
         chosen = pool[0]  # earliest raised hand among what the rules left
         if not reasons:
-            reasons.append(Message.of("speak.first_come", arrival=waiting.index(chosen) + 1))
+            reasons.append(Message.of("speak.first_come", arrival=hand[id(chosen)]))
         places.append(Place(len(places) + 1, chosen, tuple(reasons)))
         waiting.remove(chosen)
         if chosen.kind is not RequestKind.POINT_OF_ORDER:
