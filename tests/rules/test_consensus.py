@@ -47,7 +47,7 @@ def test_wri_conference_q_blocks_and_the_agreed_15_minutes_pass_so_the_body_vote
 
 
 def test_consensus_is_recorded_with_reservations_and_stand_asides():
-    """RULES: consensus "recorded with the reservations and stand-asides"."""
+    """Platform rules: consensus "recorded with the reservations and stand-asides"."""
     answers = {
         "xena": Response.AGREE,
         "yann": Response.RESERVATIONS,

@@ -14,7 +14,7 @@ from voting.rules.stv import Candidate
 
 
 def test_wsm_uncontested_officer_goes_to_a_secret_yes_no_ratification_ballot():
-    """WSM 11(c): "Where a position is uncontested the ratification ballot shall also be by
+    """WSM 10(c): "Where a position is uncontested the ratification ballot shall also be by
     secret ballot"."""
     assert choose_method(1, 1, Method.MEEK_STV) is Method.RATIFICATION
     assert choose_method(2, 1, Method.MEEK_STV) is Method.MEEK_STV

@@ -67,8 +67,8 @@ def test_wri_section_of_exactly_1000_members_has_two_votes():
 
 
 def test_wri_constitution_amendment_only_sections_vote_and_q_is_refused():
-    """WRI 3(e) "(except in case of motions to amend the Constitution)"; 9: "amended by a
-    vote of the Sections"."""
+    """WRI 3(e) "(except in case of motions to amend the Constitution)"; amendments: "This
+    Constitution may be amended by a vote of the Sections"."""
     result = compute_entitlements(WRI_AMENDMENT, WRI_ROLL, PollContext())
     assert holdings(result) == {"xena": 3, "yann": 2}
     assert result.entitled == 5
@@ -162,7 +162,8 @@ def test_wsm_branch_of_6_sends_one_delegate_a_second_is_not_counted():
 
 
 def test_wsm_branch_setting_all_votes_to_the_first_delegate():
-    """RULES: "How a branch's votes divide between its two delegates is a branch setting"."""
+    """Platform rules: "How a branch's votes divide between its two delegates is a branch
+    setting"."""
     units = (replace(WSM_ROLL.units[0], split=DelegateSplit.ALL_TO_FIRST), WSM_ROLL.units[1])
     result = compute_entitlements(WSM_COUNCIL, replace(WSM_ROLL, units=units), WSM_CONTEXT)
     assert holdings(result) == {"aoife": 9, "ciara": 5}
@@ -256,7 +257,8 @@ def test_wsm_conference_proxy_on_a_specific_issue_directed():
 
 
 def test_proxy_lapses_when_the_principal_is_present():
-    """RULES: "the proxy lapses the moment the principal checks in and votes themselves"."""
+    """Platform rules: "the proxy lapses the moment the principal checks in and votes
+    themselves"."""
     roll = Roll(MEMBERS, proxies=(Proxy("ana", "bo"),))
     result = compute_entitlements(
         WSM_CONFERENCE, roll, PollContext(present=frozenset({"ana", "bo"}))
@@ -266,7 +268,7 @@ def test_proxy_lapses_when_the_principal_is_present():
 
 
 def test_proxies_never_chain():
-    """RULES: "no chains (a holder cannot pass a proxy on)"."""
+    """Platform rules: "no chains (a holder cannot pass a proxy on)"."""
     roll = Roll(
         MEMBERS, proxies=(Proxy("ana", "cy", given_order=1), Proxy("cy", "dee", given_order=2))
     )

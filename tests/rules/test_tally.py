@@ -50,7 +50,8 @@ def test_wri_conference_no_consensus_after_15_minutes_weighted_vote_carries_4_to
 
 
 def test_wri_constitution_amendment_x_yes_y_no_is_lost_and_q_is_refused():
-    """WRI 9: "A proposed amendment shall require two-thirds of the votes cast"; sections only."""
+    """WRI Constitution, amendments: "A proposed amendment shall require two-thirds of the
+    votes cast"; sections only."""
     held = compute_entitlements(WRI_AMENDMENT, WRI_ROLL, PollContext())
     ballots = [
         Ballot("unit:X/xena", YES),
@@ -82,7 +83,8 @@ def test_wsm_delegate_with_5_votes_splits_3_for_2_against_where_the_body_allows(
 
 
 def test_wsm_vote_against_the_branch_mandate_counts_and_is_recorded():
-    """WSM 9: mandated delegates; RULES: "A vote against a mandate is allowed but recorded"."""
+    """WSM 8: "If delegates are unmandated they are free to vote"; a vote against a
+    mandate is "allowed but recorded"."""
     held = compute_entitlements(WSM_COUNCIL, WSM_ROLL, WSM_CONTEXT)
     ballots = [Ballot("unit:limerick/ciara", NO)]
     result = tally(
@@ -122,7 +124,8 @@ def test_wri_postal_ballot_replaced_by_the_floor_vote_counts_once():
 
 
 def test_member_voting_in_person_replaces_the_proxy_ballot():
-    """RULES: the proxy "lapses the moment the principal checks in and votes themselves"."""
+    """Platform rules: the proxy "lapses the moment the principal checks in and votes
+    themselves"."""
     rule = BodyRule(Scheme.ONE_MEMBER_ONE_VOTE, proxies_allowed=True)
     people = (Person("ana", "Ana"), Person("bo", "Bo"), Person("cy", "Cy"))
     held = compute_entitlements(

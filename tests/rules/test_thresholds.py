@@ -37,14 +37,16 @@ def test_example_simple_majority_of_cast_carries_12_to_5():
 
 
 def test_example_two_thirds_of_cast_carries_with_12_of_17():
-    """WRI 7: "A proposed amendment shall require two-thirds of the votes cast"."""
+    """WRI Constitution, amendments: "A proposed amendment shall require two-thirds of the
+    votes cast"."""
     decision = decide(EXAMPLE, TWO_THIRDS_OF_CAST)
     assert decision.carried
     assert decision.bar == Fraction(34, 3)  # 11 1/3 of 17; 12/17 is 70.6%
 
 
 def test_example_two_thirds_of_present_loses_with_12_of_20():
-    """WRI 8: rules "approved by not less than two-thirds of the Council members present"."""
+    """WRI Constitution, Rules: "approved by not less than two-thirds of the Council
+    members present"."""
     decision = decide(EXAMPLE, TWO_THIRDS_OF_PRESENT)
     assert decision.outcome is Outcome.LOST
     assert "at least 13 1/3 of 20" in decision.explain()
@@ -57,7 +59,8 @@ def test_example_absolute_majority_of_entitled_needs_16_and_loses():
 
 
 def test_two_thirds_is_at_least_while_majority_is_more_than():
-    """WRI 7 "two-thirds": exactly 2/3 carries; a majority needs more than half."""
+    """WRI Constitution, amendments, "two-thirds": exactly 2/3 carries; a majority needs
+    more than half."""
     assert decide(Counts(yes=4, no=2), TWO_THIRDS_OF_CAST).carried
     assert decide(Counts(yes=3, no=2), TWO_THIRDS_OF_CAST).outcome is Outcome.LOST
     strict = Threshold(Fraction(2, 3), Base.CAST, strict=True)
@@ -73,7 +76,7 @@ def test_wri_amendment_3_of_5_is_60_percent_and_lost():
 
 
 def test_tie_fails_even_where_the_fraction_would_allow_it():
-    """WSM 10(a) "All decisions are taken by majority vote": a tie is not a majority."""
+    """WSM 7(a) "All decisions are taken by majority vote": a tie is not a majority."""
     at_least_half = Threshold(Fraction(1, 2), Base.CAST, strict=False)
     decision = decide(Counts(yes=4, no=4), at_least_half)
     assert decision.outcome is Outcome.TIED
@@ -89,7 +92,7 @@ def test_wri_executive_committee_two_thirds_of_all_members_by_consultation():
 
 
 def test_abstentions_count_as_cast_only_where_the_body_says_so():
-    """RULES: "Abstentions never count as cast unless a body says so"."""
+    """Platform rules: "Abstentions never count as cast unless a body says so"."""
     counts = Counts(yes=5, no=4, abstain=2)
     assert decide(counts, SIMPLE_MAJORITY).carried
     counting = Threshold(Fraction(1, 2), Base.CAST, strict=True, abstentions_count=True)

@@ -1,7 +1,7 @@
 """Elections other than a ranked count: choosing the method, ratification, approval.
 
 * An uncontested position (no more candidates than seats) goes to a yes/no
-  ratification ballot where the body says so (WSM 11(c): "Where a position is
+  ratification ballot where the body says so (WSM 10(c): "Where a position is
   uncontested the ratification ballot shall also be by secret ballot"). Ratification
   is decided like a motion, by `thresholds.decide`.
 * Contested single or multi-seat elections use Meek STV (`stv.meek_stv`); with one

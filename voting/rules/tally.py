@@ -7,7 +7,7 @@ weight: a delegate with 5 votes may cast 3 for and 2 against.
 Each voter key is counted once. When several ballots use the same key:
 
 1. A member who votes in person replaces the ballot cast by their proxy holder: the
-   proxy lapses the moment the principal votes (RULES.md, proxies).
+   proxy lapses the moment the principal votes (the platform's proxy rule).
 2. Then the body's `Precedence`. The default, `floor_replaces`, lets a vote cast on
    the floor replace a postal or online ballot cast before the meeting: the WRI Rules
    1(c) have ballot papers "returned ... not later than one week before the first day of
@@ -20,9 +20,10 @@ Totals are conserved: the weight of every ballot received is either counted or s
 aside with a reason (invalid, replaced or duplicate).
 
 In a named vote, a ballot that departs from a directed proxy's instruction or from a
-delegate's mandate is counted as cast and reported (WSM 9: a vote against a mandate is
-allowed but recorded). In a secret poll nothing links a ballot to its caster, so no
-per-voter record is returned.
+delegate's mandate is counted as cast and reported (the platform's rule: "A vote against
+a mandate is allowed but recorded, and reported to the branch"; a free vote passes no
+mandates). In a secret poll nothing links a ballot to its caster, so no per-voter record
+is returned.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Rules that hold for every threshold:
 * Abstentions are not votes cast unless the threshold says so
   (`abstentions_count=True`); they always count as present.
 * Ties fail: a motion never carries unless it has more yes than no votes, whatever
-  the fraction (WSM 10(a) "All decisions are taken by majority vote").
+  the fraction (WSM 7(a) "All decisions are taken by majority vote").
 * No quorum, no decision: the quorum is checked before the threshold.
 """
 
