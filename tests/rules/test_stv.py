@@ -137,6 +137,10 @@ def test_stv_fills_every_seat_and_meets_a_satisfiable_minimum(case):
         lot_seed=seed,
     )
     assert len(result.elected) == min(seats, len(candidates))
+    total = sum(b.count for b in ballots)
+    for r in result.rounds:
+        if r.iterations:  # every counted round conserves the ballots
+            assert sum(r.votes.values()) + r.non_transferable == total
     assert len(set(result.elected)) == len(result.elected)
     women = {c.id for c in candidates if "woman" in c.categories}
     need = max(0, minimum - len(already))

@@ -17,7 +17,7 @@ a vote will be held"). The rule applied here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -100,7 +100,7 @@ def _minutes(delta: dt.timedelta | None) -> int | str:
 
 
 def consensus_outcome(
-    participants: tuple[PersonId, ...] | list[PersonId],
+    participants: Sequence[PersonId],
     responses: Mapping[PersonId, Response],
     settings: ConsensusSettings,
     *,

@@ -166,7 +166,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "ballot.wrong_weight": (
         "ballot for {voter} not counted: {cast} votes cast for a weight of {weight}"
     ),
-    "ballot.empty": "ballot for {voter} not counted: it says nothing",
+    "ballot.empty": "ballot for {voter} not counted: it must give one choice or a split",
     "ballot.superseded_floor": (
         "ballot for {voter} ({channel}) replaced by the vote cast on the floor"
     ),
