@@ -247,9 +247,9 @@ def format_fraction(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
-def _format(value: object) -> str:
+def _format(value: object, templates: Mapping[str, str | tuple[str, str]] = TEMPLATES) -> str:
     if isinstance(value, Message):
-        return value.describe()
+        return value.describe(templates)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Enum):
@@ -259,7 +259,7 @@ def _format(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list | frozenset | set):
-        return ", ".join(_format(v) for v in value)
+        return ", ".join(_format(v, templates) for v in value)
     return str(value)
 
 
@@ -289,7 +289,9 @@ class Message:
         if isinstance(template, tuple):
             singular, plural = template
             template = singular if params.get(PLURAL_BY) == 1 else plural
-        return template.format(**{name: _format(value) for name, value in params.items()})
+        return template.format(
+            **{name: _format(value, templates) for name, value in params.items()}
+        )
 
     def __str__(self) -> str:
         return self.describe()
