@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 
 from voting import create_app
@@ -27,10 +27,15 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "SOCKETIO_ASYNC_MODE": "threading",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Explicit: the limiter is one object for the process and keeps the last setting.
+            "RATELIMIT_ENABLED": True,
             "PUBLIC_URL": "http://localhost",
             "SERVER_NAME": "localhost",
         }
     )
+    # Requests reuse the app context pushed below, so `g` (the signed-in person, the
+    # locale) would outlive a request; give each request a fresh `g`, as in production.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
     with app.app_context():
         if POSTGRES_URL:
             db.drop_all()
@@ -51,3 +56,33 @@ def demo(app: Flask) -> None:
     from voting.services.demo import load_demo
 
     load_demo()
+
+
+@pytest.fixture
+def mailbox(app: Flask) -> Iterator[object]:
+    """A real SMTP server on the loopback; the app sends its mail there (see tests/smtp.py)."""
+    from tests.smtp import smtp_server
+
+    with smtp_server() as inbox:
+        app.config.update(SMTP_HOST=inbox.host, SMTP_PORT=inbox.port)
+        yield inbox
+
+
+@pytest.fixture
+def newcomer(demo: None) -> object:
+    """Nadia, on the WRI roll (Section X) without a password: she has not joined yet."""
+    from voting.models import Membership, Person
+    from voting.services.database import transaction
+    from voting.services.organisations import by_slug
+
+    with transaction():
+        wri = by_slug("wri")
+        assert wri is not None
+        section_x = next(unit for unit in wri.units if unit.name == "Section X")
+        membership = Membership(
+            person=Person(email="nadia@wri.example", name="Nadia Newcomer"),
+            organisation=wri,
+            unit=section_x,
+        )
+        db.session.add(membership)
+    return membership

@@ -90,7 +90,7 @@ def _mail_to(person: Person, subject: LazyString, body: LazyString, **values: ob
         return send_mail(person.email, str(subject) % filled, str(body) % filled)
 
 
-# --- Signing in -----------------------------------------------------------------------
+# --- Signing in ---
 
 
 def sign_in(email: str, password: str) -> Person:
@@ -111,7 +111,7 @@ def sign_in(email: str, password: str) -> Person:
     return person
 
 
-# --- Password reset --------------------------------------------------------------------
+# --- Password reset ---
 
 
 RESET_SUBJECT = _l("Reset your password")
@@ -182,7 +182,7 @@ def reset_password(secret: str, password: str, confirmation: str) -> Person:
     return reset.person
 
 
-# --- The account page ------------------------------------------------------------------
+# --- The account page ---
 
 
 def update_account(actor: Person, *, name: str, locale: str | None) -> None:
@@ -447,7 +447,7 @@ def accept_invitation(secret: str, password: str, confirmation: str = "") -> Inv
     return invitation
 
 
-# --- API tokens --------------------------------------------------------------------------
+# --- API tokens ---
 
 
 def api_tokens(actor: Person) -> list[ApiToken]:

@@ -91,7 +91,7 @@ def protect_secrets(response: Response) -> Response:
     return response
 
 
-# --- Signing in and out -----------------------------------------------------------------
+# --- Signing in and out ---
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -122,7 +122,7 @@ def logout():  # type: ignore[no-untyped-def]
     return redirect(url_for("main.home"), 303)
 
 
-# --- Password reset ------------------------------------------------------------------------
+# --- Password reset ---
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -160,7 +160,7 @@ def reset(token: str):  # type: ignore[no-untyped-def]
     return render_template("auth/reset.html", person=person, errors={})
 
 
-# --- The account page -------------------------------------------------------------------
+# --- The account page ---
 
 
 def account_page(errors: dict[str, str] | None = None, status: int = 200, **form: str):  # type: ignore[no-untyped-def]
@@ -207,7 +207,7 @@ def change_password():  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.account"), 303)
 
 
-# --- API tokens ----------------------------------------------------------------------------
+# --- API tokens ---
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -241,7 +241,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("auth.tokens"), 303)
 
 
-# --- Invitations ------------------------------------------------------------------------------
+# --- Invitations ---
 
 
 def managed_organisation(slug: str) -> Organisation:
