@@ -175,6 +175,18 @@ def _leaves(
     return cells
 
 
+def labels(fields: list[SettingField], prefix: str = "") -> dict[str, str]:
+    """Each field's path with a label a person recognises, for the list of errors."""
+    found: dict[str, str] = {}
+    for f in fields:
+        label = f"{prefix}{f.label}"
+        found[f.name] = label
+        found.update(labels(f.children, f"{label}: "))
+        for row in f.rows:
+            found.update(labels(row.cells, f"{label}, {row.index + 1}: "))
+    return found
+
+
 def _defaults(cls: type) -> dict[str, Any]:
     return dataclasses.asdict(cls())
 

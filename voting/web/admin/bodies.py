@@ -15,7 +15,7 @@ from voting.services.errors import ServiceError
 from voting.services.members import managed_organisation
 from voting.services.permissions import Action
 from voting.web.admin import bp, form_data, form_page
-from voting.web.settings_form import build_fields, field_id, parse_form
+from voting.web.settings_form import build_fields, field_id, labels, parse_form
 
 
 def _org(slug: str) -> Organisation:
@@ -50,13 +50,15 @@ def _body_page(
     errors: dict[str, str],
     status: int = 200,
 ) -> tuple[str, int]:
+    fields = build_fields(BodySettings, settings, errors)
     page = render_template(
         "admin/body.html",
         organisation=org,
         body=body,
         values=details,
         errors=errors,
-        fields=build_fields(BodySettings, settings, errors),
+        fields=fields,
+        labels={**labels(fields), "name": _("Name"), "description": _("Description")},
         field_id=field_id,
     )
     return page, status
