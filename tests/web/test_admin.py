@@ -191,7 +191,7 @@ def test_operator_creates_an_organisation_from_the_wsm_preset(client, demo) -> N
     )
     assert answer.status_code == 303
     cork = by_slug("cork")
-    assert cork.name == "Cork Solidarity" and [b.slug for b in cork.bodies][0] == "conference"
+    assert cork.name == "Cork Solidarity" and cork.bodies[0].slug == "conference"
 
 
 def upload(client, token, data: bytes, **fields):  # type: ignore[no-untyped-def]
