@@ -209,7 +209,7 @@ def change_password(actor: Person, current: str, password: str, confirmation: st
         audit.record("person.password_changed", actor=actor, organisation_id=None)
 
 
-# --- Invitations (join links) -------------------------------------------------------------
+# --- Invitations (join links) ---
 
 
 class InvitationState(enum.StrEnum):

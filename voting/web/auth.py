@@ -163,7 +163,9 @@ def reset(token: str):  # type: ignore[no-untyped-def]
 # --- The account page ---
 
 
-def account_page(errors: dict[str, str] | None = None, status: int = 200, **form: str):  # type: ignore[no-untyped-def]
+def account_page(
+    errors: dict[str, str] | None = None, status: int = 200, **form: str
+) -> tuple[str, int]:
     values = {"name": me().name, "locale": me().locale or "", **form}
     page = render_template(
         "auth/account.html",
@@ -259,7 +261,7 @@ def invitations_page(
     chosen: set[str],
     errors: dict[str, str] | None = None,
     status: int = 200,
-):  # type: ignore[no-untyped-def]
+) -> tuple[str, int]:
     members = accounts.member_invitations(me(), organisation)
     if request.args.get("choose") == "waiting":
         chosen = {
@@ -324,6 +326,7 @@ def invitation_sheet(slug: str):  # type: ignore[no-untyped-def]
             Markup(
                 segno.make(link.url, error="m").svg_inline(
                     scale=4,
+                    omitsize=True,
                     title=_("Join link for %(name)s", name=link.membership.person.name),
                 )
             ),
