@@ -242,6 +242,21 @@ def test_reset_for_an_unknown_address_answers_the_same_and_sends_nothing(
     assert db.session.scalars(select(PasswordReset)).first() is None
 
 
+def test_asking_for_reset_links_again_and_again_is_limited(app, demo, mailbox: Inbox) -> None:
+    app.config["RATELIMIT_LOGIN"] = "2 per minute"
+    answers = [
+        post_form(
+            app.test_client(),
+            "/password/forgot",
+            {"email": "yusuf@wri.example"},
+            environ_base={"REMOTE_ADDR": f"10.0.1.{number}"},
+        )
+        for number in range(3)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert len(mailbox.to("yusuf@wri.example")) == 2
+
+
 def test_a_newer_password_ends_older_reset_links(client, demo, mailbox: Inbox) -> None:
     ask_for_reset(client, "yusuf@wri.example")
     first = mailbox.link_to("yusuf@wri.example")

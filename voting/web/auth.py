@@ -127,6 +127,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=email_key)  # no flood of mail to one inbox
 def forgot():  # type: ignore[no-untyped-def]
     email = request.form.get("email", "")
     if request.method == "POST":
