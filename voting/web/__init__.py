@@ -14,7 +14,13 @@ from werkzeug.exceptions import HTTPException
 from voting.services.errors import ServiceError
 
 # Areas of the site, each a module with a blueprint `bp`.
-BLUEPRINTS = ("voting.web.main", "voting.web.auth", "voting.web.admin", "voting.api")
+BLUEPRINTS = (
+    "voting.web.main",
+    "voting.web.auth",
+    "voting.web.admin",
+    "voting.api",
+    "voting.web.meetings",
+)
 
 HTTP_MESSAGES = {
     403: _l("You do not have the right to see this page."),

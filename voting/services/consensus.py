@@ -1,0 +1,285 @@
+"""Consensus first: the chair tests for agreement, every participant answers from their
+phone, and the outcome is recorded with its reservations and stand-asides, or the item
+is handed over to the body's fallback vote.
+
+The decision itself is the rules core's (`voting.rules.consensus`); this module stores
+answers, enforces who may answer and when, and records what the core decided.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from voting.extensions import db
+from voting.models import (
+    AgendaItem,
+    Amendment,
+    AmendmentStatus,
+    Answer,
+    CheckIn,
+    ConsensusAnswer,
+    ConsensusOutcome,
+    ConsensusTest,
+    ItemStatus,
+    MeetingKind,
+    Membership,
+    Motion,
+    MotionStage,
+    MotionStatus,
+    Person,
+)
+from voting.models.base import utcnow
+from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
+from voting.services import audit
+from voting.services.database import transaction
+from voting.services.errors import Conflict, Invalid, NotFound
+from voting.services.meetings import changed, require_chair, require_present
+from voting.services.rules_adapter import consensus_settings
+
+MAX_MINUTES = 24 * 60
+
+
+def get_test(test_id: int) -> ConsensusTest:
+    """The test for agreement with this id, or a clear NotFound."""
+    test = db.session.get(ConsensusTest, test_id)
+    if test is None:
+        raise NotFound(_("No such test for agreement."))
+    return test
+
+
+def open_test_of(item: AgendaItem) -> ConsensusTest | None:
+    """The item's test for agreement still open, if any."""
+    return db.session.scalar(
+        select(ConsensusTest).where(
+            ConsensusTest.item_id == item.id, ConsensusTest.closed_at.is_(None)
+        )
+    )
+
+
+def latest_test_of(item: AgendaItem) -> ConsensusTest | None:
+    """The item's most recent test for agreement, open or closed."""
+    return db.session.scalar(
+        select(ConsensusTest)
+        .where(ConsensusTest.item_id == item.id)
+        .order_by(ConsensusTest.id.desc())
+        .limit(1)
+    )
+
+
+def participants(test: ConsensusTest) -> list[tuple[int, str]]:
+    """(id, name) of those whose answer counts: checked in, with a status that attends."""
+    meeting = test.item.meeting
+    rows = db.session.execute(
+        select(Person.id, Person.name)
+        .join(CheckIn, CheckIn.person_id == Person.id)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            CheckIn.meeting_id == meeting.id,
+            Membership.organisation_id == meeting.body.organisation_id,
+            Membership.status.in_(meeting.body.settings.attend),
+        )
+        .order_by(Person.name, Person.id)
+    ).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def result(test: ConsensusTest, *, closed: bool = False) -> ConsensusResult:
+    """Where the test stands now, as the rules core sees it (participants named by name)."""
+    people = participants(test)
+    names = dict(people)
+    for a in test.answers:
+        # An answer from someone no longer counted (a status changed) is not lost: it counts.
+        if a.person_id not in names:
+            people.append((a.person_id, a.person.name))
+            names[a.person_id] = a.person.name
+    taken = [name for _id, name in people]
+    key = {
+        person_id: name if taken.count(name) == 1 else f"{name} ({person_id})"
+        for person_id, name in people
+    }
+    answers = {key[a.person_id]: Response(a.response.value) for a in test.answers}
+    settings = consensus_settings(test.item.meeting.body.settings, test.minutes)
+    return consensus_outcome(
+        tuple(key[person_id] for person_id, _name in people),
+        answers,
+        settings,
+        elapsed=utcnow() - test.opened_at,
+        closed=closed or test.closed_at is not None,
+    )
+
+
+def open_test(
+    actor: Person | None,
+    motion: Motion,
+    *,
+    minutes: int | None = None,
+    amendment: Amendment | None = None,
+) -> ConsensusTest:
+    """The chair tests for agreement on a motion (or an amendment put to the meeting).
+
+    `minutes` is the time agreed (default: the body's). If the same test is already open
+    (a second click, a second chair) it is returned unchanged.
+    """
+    item = motion.item
+    meeting = item.meeting
+    require_chair(actor, meeting)
+    current = open_test_of(item)
+    if current is not None:
+        if current.motion_id == motion.id and current.amendment_id == (
+            amendment.id if amendment else None
+        ):
+            return current
+        raise Conflict(_("Another test for agreement is open on this item."))
+    if item.status is not ItemStatus.OPEN:
+        raise Conflict(_("Open discussion on the item first."))
+    if motion.status is not MotionStatus.SUBMITTED:
+        raise Conflict(_("This motion has been decided."))
+    if amendment is not None and amendment.status is not AmendmentStatus.PUT_TO_MEETING:
+        raise Conflict(_("Only an amendment put to the meeting is tested for agreement."))
+    if motion.stage is MotionStage.METHODS and any(
+        m.stage is MotionStage.GOALS and m.status is MotionStatus.SUBMITTED for m in item.motions
+    ):
+        raise Conflict(_("Decide the goals before the methods."))
+    minutes = meeting.body.settings.consensus.minutes if minutes is None else minutes
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise Invalid(_("The time agreed is a number of minutes, 1 or more."), field="minutes")
+    now = utcnow()
+    with transaction():
+        test = ConsensusTest(
+            item=item,
+            motion=motion,
+            amendment=amendment,
+            opened_by_id=actor.id if actor else None,
+            opened_at=now,
+            minutes=minutes,
+            deadline=now + timedelta(minutes=minutes),
+        )
+        db.session.add(test)
+        db.session.flush()
+        audit.record(
+            "consensus.opened",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            test=test.id,
+            motion=motion.id,
+            amendment=amendment.id if amendment else None,
+            minutes=minutes,
+        )
+        changed(meeting, "consensus", "item")
+    return test
+
+
+def answer(
+    actor: Person | None, test: ConsensusTest, response: str, reason: str = ""
+) -> ConsensusAnswer:
+    """A participant answers the test: agree, reservations, stand aside or block.
+
+    Answering again replaces the answer (a changed mind, or a phone sending twice).
+    Refused once the test is closed or the time agreed has run out.
+    """
+    meeting = test.item.meeting
+    require_present(actor, meeting)
+    assert actor is not None
+    try:
+        choice = Answer(response)
+    except ValueError:
+        raise Invalid(_("Choose one of the answers."), field="response") from None
+    if test.closed_at is not None:
+        raise Conflict(_("This test for agreement is closed."))
+    if utcnow() >= test.deadline:
+        raise Conflict(_("The time agreed is over: the chair records the outcome."))
+    reason = reason.strip()[:1000]
+    for attempt in range(2):
+        existing = db.session.scalar(
+            select(ConsensusAnswer).where(
+                ConsensusAnswer.test_id == test.id, ConsensusAnswer.person_id == actor.id
+            )
+        )
+        if existing is not None and existing.response is choice and existing.reason == reason:
+            return existing
+        try:
+            with transaction():
+                if existing is None:
+                    existing = ConsensusAnswer(
+                        test_id=test.id, person_id=actor.id, response=choice, reason=reason
+                    )
+                    db.session.add(existing)
+                else:
+                    existing.response, existing.reason, existing.at = choice, reason, utcnow()
+                changed(meeting, "consensus", users=[actor.id])
+            return existing
+        except IntegrityError:
+            # The same phone's other request won the race: update that answer instead.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def close_test(actor: Person | None, test: ConsensusTest) -> ConsensusTest:
+    """The chair records the outcome: consensus (with reservations and stand-asides), or
+    no consensus, which hands the motion over to the body's fallback vote. Idempotent.
+    """
+    meeting = test.item.meeting
+    require_chair(actor, meeting)
+    if test.closed_at is not None:
+        return test
+    outcome = result(test, closed=True)
+    with transaction():
+        test.closed_at = utcnow()
+        test.summary = outcome.explain()
+        motion = test.motion
+        if outcome.next_step is NextStep.RECORD:
+            test.outcome = ConsensusOutcome.CONSENSUS
+            _agreed(test, actor)
+        elif outcome.next_step is NextStep.VOTE:
+            test.outcome = ConsensusOutcome.NO_CONSENSUS
+            _undecided(test, AmendmentStatus.TO_VOTE, MotionStatus.TO_VOTE)
+        else:
+            test.outcome = ConsensusOutcome.NO_DECISION
+            _undecided(test, AmendmentStatus.REJECTED, MotionStatus.NO_DECISION)
+        audit.record(
+            "consensus.closed",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            test=test.id,
+            motion=motion.id,
+            outcome=test.outcome.value,
+            reservations=list(outcome.reservations),
+            stand_asides=list(outcome.stand_asides),
+            blocks=list(outcome.blocks),
+            summary=test.summary,
+        )
+        changed(meeting, "consensus", "item", "agenda", "status")
+    return test
+
+
+def _agreed(test: ConsensusTest, actor: Person | None) -> None:
+    if test.amendment is not None:
+        from voting.services.motions import adopt_amendment
+
+        adopt_amendment(test.amendment, actor)
+        return
+    motion, meeting = test.motion, test.item.meeting
+    motion.status = MotionStatus.CONSENSUS
+    motion.decided_at = utcnow()
+    if test.item.is_justification:
+        meeting.justified = True
+    elif meeting.kind is MeetingKind.EMERGENCY:
+        motion.needs_ratification = True
+
+
+def _undecided(
+    test: ConsensusTest, amendment_status: AmendmentStatus, motion_status: MotionStatus
+) -> None:
+    if test.amendment is not None:
+        test.amendment.status = amendment_status
+        test.amendment.decided_at = utcnow()
+    else:
+        test.motion.status = motion_status
+        test.motion.decided_at = utcnow()
