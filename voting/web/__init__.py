@@ -43,7 +43,6 @@ def register_blueprints(app: Flask) -> None:
     def template_helpers() -> dict[str, object]:
         return {
             "current_locale": lambda: str(get_locale() or "en"),
-            "url_endpoints": lambda: {rule.endpoint for rule in app.url_map.iter_rules()},
         }
 
     @app.errorhandler(CSRFError)
