@@ -27,7 +27,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # Modules that declare operations; each imports `operation` from here.
-MODULES = ("voting.api.organisations", "voting.api.account", "voting.api.admin")
+MODULES = (
+    "voting.api.organisations",
+    "voting.api.account",
+    "voting.api.admin",
+    "voting.api.meetings",
+)
 
 
 @dataclass

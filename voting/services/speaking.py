@@ -15,6 +15,7 @@ from voting.extensions import db
 from voting.models import AgendaItem, ItemStatus, Person, SpeakerKind, SpeakerRequest
 from voting.models.base import utcnow
 from voting.rules.speaking import (
+    OrderRule,
     RequestKind,
     SpeakingState,
     SpeakRequest,
@@ -117,10 +118,22 @@ def queue(item: AgendaItem) -> list[QueuePlace]:
         policy,
         state,
     )
-    ordered = [QueuePlace(0, r, (_("placed by the chair"),)) for r in placed] + [
-        # `arrival` is the index in `free`: it finds the request, even for one person's two.
+    # `arrival` is the index in `free`: it finds the request, even for one person's two.
+    ruled = [
         QueuePlace(0, free[p.request.arrival], tuple(m.describe() for m in p.reasons))
         for p in places
+    ]
+    # A point of order jumps even the chair's placings.
+    jumping = [
+        p
+        for p in ruled
+        if p.request.kind is SpeakerKind.POINT_OF_ORDER
+        and OrderRule.POINTS_OF_ORDER_FIRST in policy.rules
+    ]
+    ordered = [
+        *jumping,
+        *(QueuePlace(0, r, (_("placed by the chair"),)) for r in placed),
+        *(p for p in ruled if p not in jumping),
     ]
     return [QueuePlace(n, p.request, p.reasons) for n, p in enumerate(ordered, start=1)]
 
