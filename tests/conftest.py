@@ -13,6 +13,19 @@ from flask.testing import FlaskClient
 from voting import create_app
 from voting.extensions import db
 
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the translation catalogues, as `make` does, so a bare `pytest` sees them."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parent.parent.glob("voting/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source), use_fuzzy=True)
+
+
 # Set by `python -m tests.postgres`: the same tests then run on PostgreSQL.
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
