@@ -63,6 +63,14 @@ def socket_for(live: Flask) -> Callable[[FlaskClient | None], Any]:
     def make(client: FlaskClient | None = None) -> Any:
         g.pop("_login_user", None)
         sock = socketio.test_client(live, flask_test_client=client)
+        emit = sock.emit
+
+        def emit_as_its_person(*args: Any, **kwargs: Any) -> Any:
+            # Handlers share the test's app context, and so `g`: forget the last person.
+            g.pop("_login_user", None)
+            return emit(*args, **kwargs)
+
+        sock.emit = emit_as_its_person
         made.append(sock)
         return sock
 

@@ -31,8 +31,11 @@ REGIONS_BY_VIEW = {
 DEFAULT_COALESCE_SECONDS = 0.1
 
 _lock = threading.Lock()
-_pending: dict[int, tuple[set[str], set[int]]] = {}
-_last_version: dict[int, int] = {}
+
+
+def _memory(app: Flask) -> dict[str, dict[int, Any]]:
+    """Per app: regions waiting to be published, and the last version sent per meeting."""
+    return app.extensions.setdefault("voting.live", {"pending": {}, "last": {}})
 
 
 def meeting_room(meeting_id: int, view: str | None = None) -> str:
@@ -51,20 +54,21 @@ def publish(meeting_id: int, regions: Iterable[str], *, users: Iterable[int] = (
     if delay <= 0:
         flush(app, meeting_id, set(regions), set(users))
         return
+    waiting = _memory(app)["pending"]
     with _lock:
-        pending = _pending.get(meeting_id)
+        pending = waiting.get(meeting_id)
         if pending is not None:
             pending[0].update(regions)
             pending[1].update(users)
             return
-        _pending[meeting_id] = (set(regions), set(users))
+        waiting[meeting_id] = (set(regions), set(users))
     socketio.start_background_task(_flush_later, app, meeting_id, delay)
 
 
 def _flush_later(app: Flask, meeting_id: int, delay: float) -> None:
     socketio.sleep(delay)
     with _lock:
-        regions, users = _pending.pop(meeting_id, (set(), set()))
+        regions, users = _memory(app)["pending"].pop(meeting_id, (set(), set()))
     flush(app, meeting_id, regions, users)
 
 
@@ -105,10 +109,11 @@ def flush(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> No
             if person is not None:
                 personal[person_id] = render_mine(state, mine(meeting, person, state), push=True)
         data = state_json(state)
+    last = _memory(app)["last"]
     with _lock:
-        base = _last_version.get(meeting_id, 0)
+        base = last.get(meeting_id, 0)
         if payloads:
-            _last_version[meeting_id] = max(base, state.version)
+            last[meeting_id] = max(base, state.version)
     for view, html in payloads.items():
         socketio.emit(
             "fragments",
