@@ -74,5 +74,38 @@ def verify_audit() -> None:
         raise SystemExit(1)
 
 
+@group.command("simulate")
+@click.option("--meeting", "meeting_id", type=int, required=True, help="Meeting id.")
+@click.option("--members", type=click.IntRange(1, 5000), default=50, show_default=True)
+@click.option("--url", default=None, help="The running server (default: PUBLIC_URL).")
+@click.option("--seconds", type=float, default=600, show_default=True)
+@click.option("--speed", type=float, default=1.0, show_default=True, help="2 = twice as fast.")
+@click.option("--seed", type=int, default=None)
+def simulate(
+    meeting_id: int, members: int, url: str | None, seconds: float, speed: float, seed: int | None
+) -> None:
+    """Join simulated members to a meeting: they raise hands and answer tests for agreement."""
+    from voting.live.simulate import run
+    from voting.models import Meeting
+    from voting.services.simulation import simulated_members
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"No meeting {meeting_id}.")
+    people = simulated_members(meeting, members)
+    url = url or current_app.config["PUBLIC_URL"]
+    click.echo(f"{len(people)} simulated members checked in to {meeting.title!r}; connecting...")
+    connected = run(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        meeting,
+        people,
+        url=url,
+        seconds=seconds,
+        speed=speed,
+        seed=seed,
+    )
+    click.echo(f"{connected} simulated phones took part for {seconds:.0f} seconds.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)

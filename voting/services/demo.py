@@ -133,6 +133,9 @@ def load_demo(operator_email: str = "operator@example.org") -> list[DemoLogin]:
             DemoLogin(key, _email(name, key), name, roles or (status,))
             for name, _unit, status, roles in people
         ]
+    from voting.services.simulation import load_demo_meeting
+
+    load_demo_meeting()  # a WRI conference meeting in session, to try alone
     return logins
 
 
