@@ -76,7 +76,7 @@ def test_a_chair_and_three_phones_run_an_item_to_the_hand_over(live_server, brow
         for phone in phones.values():  # pushed, not reloaded
             phone.wait_for_selector("#meeting-item h2:has-text('Conscientious objection')")
         first = phones["xavier@wri.example"]
-        first.select_option("#hand-viewpoint", "for")
+        first.select_option("#meeting-speakers select[name=viewpoint]", "for")
         first.get_by_role("button", name="Raise my hand").click()
         first.wait_for_selector("[data-my-hand='waiting']")
         chair.wait_for_selector("#meeting-speakers li:has-text('Xavier Rep')")

@@ -18,10 +18,13 @@ from voting.services.tokens import digest, new_secret
 
 
 @pytest.fixture
-def live(app: Flask, demo: None) -> Flask:
+def live(app: Flask) -> Flask:
     """The app with the demo data; pushes go out at once, forms need no CSRF token."""
+    from voting.services.demo import load_demo
+
     app.config["LIVE_COALESCE_SECONDS"] = 0
     app.config["WTF_CSRF_ENABLED"] = False
+    load_demo()
     return app
 
 
