@@ -29,6 +29,11 @@ def main(selected: list[str]) -> None:
             figure = {"module": name, **figure}
             figures.append(figure)
             print(f"   {figure['name']:<60} {figure['seconds'] * 1000:10.1f} ms  n={figure['n']}")
+    if selected and RESULTS.exists():
+        # A partial run keeps the figures of the modules it did not run.
+        ran = set(modules)
+        kept = [f for f in json.loads(RESULTS.read_text())["figures"] if f["module"] not in ran]
+        figures = kept + figures
     RESULTS.write_text(
         json.dumps(
             {
