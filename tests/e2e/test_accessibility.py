@@ -26,7 +26,10 @@ SECRETARY_PAGES = [
     "/admin/wri/bodies",
     "/admin/wri/bodies/conference",
     "/admin/wri/settings",
+    "/org/wri/meetings",
 ]
+# The demo's WRI conference (the first meeting); Ana is its organisation's admin.
+MEETING_PAGES = ["/meetings/1", "/meetings/1/chair", "/meetings/1/projector", "/meetings/1/observe"]
 
 
 def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -50,8 +53,9 @@ def test_public_page_is_accessible(live_server, phone, path: str) -> None:
 def test_secretary_pages_are_accessible(live_server, phone) -> None:
     sign_in(phone, live_server, "ana@wri.example")
     problems = {}
-    for path in SECRETARY_PAGES:
-        phone.goto(live_server + path)
+    for path in SECRETARY_PAGES + MEETING_PAGES:
+        response = phone.goto(live_server + path)
+        assert response is not None and response.status == 200, path
         if found := serious_violations(phone):
             problems[path] = found
     assert problems == {}
