@@ -32,6 +32,7 @@ MODULES = (
     "voting.api.account",
     "voting.api.admin",
     "voting.api.meetings",
+    "voting.api.polls",
 )
 
 

@@ -20,13 +20,13 @@ from flask import Flask, current_app, render_template
 from voting.extensions import db, socketio
 
 VIEWS = ("member", "chair", "projector", "observer")
-REGIONS = ("status", "agenda", "item", "consensus", "speakers")
+REGIONS = ("status", "agenda", "item", "consensus", "speakers", "poll")
 # The regions each screen shows, in page order.
 REGIONS_BY_VIEW = {
-    "member": ("status", "consensus", "speakers", "item", "agenda"),
-    "chair": ("status", "consensus", "speakers", "item", "agenda"),
-    "projector": ("status", "consensus", "speakers", "item"),
-    "observer": ("status", "consensus", "item", "speakers", "agenda"),
+    "member": ("status", "poll", "consensus", "speakers", "item", "agenda"),
+    "chair": ("status", "poll", "consensus", "speakers", "item", "agenda"),
+    "projector": ("status", "poll", "consensus", "speakers", "item"),
+    "observer": ("status", "poll", "consensus", "item", "speakers", "agenda"),
 }
 DEFAULT_COALESCE_SECONDS = 0.1
 

@@ -40,7 +40,7 @@ from voting.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.services.permissions import Action, can
 
 # The regions of the meeting screens; a write names those it changed.
-ALL_REGIONS = ("status", "agenda", "item", "consensus", "speakers")
+ALL_REGIONS = ("status", "agenda", "item", "consensus", "speakers", "poll")
 
 
 # --- Who may do what -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "voting.web.admin",
     "voting.api",
     "voting.web.meetings",
+    "voting.web.polls",
 )
 
 HTTP_MESSAGES = {
