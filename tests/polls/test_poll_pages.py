@@ -218,3 +218,17 @@ def test_the_branch_records_its_mandate_per_motion(wsm, signed_in) -> None:
     assert sent.status_code == 303
     assert representation.mandates_on(motion_of(wsm))[galway.id].instruction.value == "no"
     assert signed_in("gal@wsm.example").get(f"/meetings/{wsm.id}/mandates").status_code == 403
+
+
+def test_each_vote_pushes_the_progress_to_the_meeting_screens(wri, signed_in, socket_for) -> None:
+    poll = open_poll(wri, WRI_CHAIR)
+    sock = socket_for(signed_in(PIA))
+    joined = sock.emit(
+        "join", {"meeting": wri.id, "view": "member", "version": wri.version}, callback=True
+    )
+    assert joined["ok"]
+    sock.get_received()
+    polls.cast(person(XAVIER), poll, choice="yes")
+    pushed = [e for e in sock.get_received() if e["name"] == "fragments"]
+    html = pushed[-1]["args"][0]["html"]
+    assert 'id="meeting-poll"' in html and "1 of 4 votes cast (weight 3 of 7)" in html
