@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 34073cbb20f2
+Revision ID: c5d061dcb63c
 Revises: 
-Create Date: 2026-11-23 14:42:02.301871
+Create Date: 2026-11-23 15:01:27.740959
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import voting.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '34073cbb20f2'
+revision = 'c5d061dcb63c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -189,6 +189,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_agenda_item_unit_id_unit'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item'))
     )
+    op.create_table('card_assignment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('cards', sa.Integer(), nullable=True),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('ends_on', sa.Date(), nullable=True),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=True),
+    sa.Column('at', voting.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['person.id'], name=op.f('fk_card_assignment_assigned_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_card_assignment_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_card_assignment_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_card_assignment_unit_id_unit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_card_assignment'))
+    )
     op.create_table('check_in',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -269,6 +285,36 @@ def upgrade():
     sa.ForeignKeyConstraint(['proposer_id'], ['person.id'], name=op.f('fk_amendment_proposer_id_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_amendment'))
     )
+    op.create_table('mandate',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('motion_id', sa.Integer(), nullable=False),
+    sa.Column('instruction', sa.Enum('yes', 'no', 'abstain', 'free', name='instruction', native_enum=False, length=32), nullable=False),
+    sa.Column('note', sa.String(length=1000), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('at', voting.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['motion_id'], ['motion.id'], name=op.f('fk_mandate_motion_id_motion'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['person.id'], name=op.f('fk_mandate_recorded_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_mandate_unit_id_unit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mandate')),
+    sa.UniqueConstraint('unit_id', 'motion_id', name=op.f('uq_mandate_unit_id_motion_id'))
+    )
+    op.create_table('proxy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('motion_id', sa.Integer(), nullable=True),
+    sa.Column('principal_id', sa.Integer(), nullable=False),
+    sa.Column('holder_id', sa.Integer(), nullable=False),
+    sa.Column('instruction', sa.String(length=16), nullable=True),
+    sa.Column('created_at', voting.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', voting.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lapsed_at', voting.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['holder_id'], ['person.id'], name=op.f('fk_proxy_holder_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_proxy_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['motion_id'], ['motion.id'], name=op.f('fk_proxy_motion_id_motion'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['principal_id'], ['person.id'], name=op.f('fk_proxy_principal_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proxy'))
+    )
     op.create_table('consensus_test',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -302,6 +348,53 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_motion_version')),
     sa.UniqueConstraint('motion_id', 'number', name=op.f('uq_motion_version_motion_id_number'))
     )
+    op.create_table('poll',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('motion_id', sa.Integer(), nullable=True),
+    sa.Column('amendment_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.Enum('motion', 'amendment', 'procedural', 'justification', name='pollkind', native_enum=False, length=32), nullable=False),
+    sa.Column('question', sa.Text(), nullable=False),
+    sa.Column('choices', sa.JSON(), nullable=False),
+    sa.Column('mode', sa.Enum('open', 'named', 'secret', name='pollmode', native_enum=False, length=32), nullable=False),
+    sa.Column('special', sa.String(length=64), nullable=False),
+    sa.Column('free_vote', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'open', 'closed', 'annulled', name='pollstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', voting.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', voting.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closes_at', voting.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', voting.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('annulled_at', voting.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('annul_reason', sa.Text(), nullable=False),
+    sa.Column('rerun_of_id', sa.Integer(), nullable=True),
+    sa.Column('unheld', sa.Integer(), nullable=False),
+    sa.Column('members', sa.Integer(), nullable=False),
+    sa.Column('units_total', sa.Integer(), nullable=False),
+    sa.Column('refusals', sa.JSON(), nullable=False),
+    sa.Column('privacy_warnings', sa.JSON(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['amendment_id'], ['amendment.id'], name=op.f('fk_poll_amendment_id_amendment'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['person.id'], name=op.f('fk_poll_created_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['agenda_item.id'], name=op.f('fk_poll_item_id_agenda_item'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_poll_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['motion_id'], ['motion.id'], name=op.f('fk_poll_motion_id_motion'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['rerun_of_id'], ['poll.id'], name=op.f('fk_poll_rerun_of_id_poll'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll'))
+    )
+    op.create_table('ballot_tracker',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('tracker_hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_ballot_tracker_poll_id_poll'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ballot_tracker')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('ballot_tracker', schema=None) as batch_op:
+        batch_op.create_index('ix_ballot_tracker_poll', ['poll_id'], unique=False)
+
     op.create_table('consensus_answer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('test_id', sa.Integer(), nullable=False),
@@ -314,19 +407,90 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consensus_answer')),
     sa.UniqueConstraint('test_id', 'person_id', name=op.f('uq_consensus_answer_test_id_person_id'))
     )
+    op.create_table('participation',
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=64), nullable=False),
+    sa.Column('cast_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['cast_by_id'], ['person.id'], name=op.f('fk_participation_cast_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_participation_poll_id_poll'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('poll_id', 'voter_key', name=op.f('pk_participation')),
+    sqlite_with_rowid=False
+    )
+    op.create_table('poll_entitlement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=64), nullable=False),
+    sa.Column('holder_id', sa.Integer(), nullable=False),
+    sa.Column('principal_kind', sa.String(length=16), nullable=False),
+    sa.Column('principal_person_id', sa.Integer(), nullable=True),
+    sa.Column('principal_unit_id', sa.Integer(), nullable=True),
+    sa.Column('weight', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.JSON(), nullable=False),
+    sa.Column('present', sa.Boolean(), nullable=False),
+    sa.Column('in_writing_only', sa.Boolean(), nullable=False),
+    sa.Column('instruction', sa.String(length=16), nullable=True),
+    sa.Column('mandate', sa.String(length=16), nullable=True),
+    sa.ForeignKeyConstraint(['holder_id'], ['person.id'], name=op.f('fk_poll_entitlement_holder_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_poll_entitlement_poll_id_poll'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['principal_person_id'], ['person.id'], name=op.f('fk_poll_entitlement_principal_person_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['principal_unit_id'], ['unit.id'], name=op.f('fk_poll_entitlement_principal_unit_id_unit'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_entitlement')),
+    sa.UniqueConstraint('poll_id', 'voter_key', name=op.f('uq_poll_entitlement_poll_id_voter_key'))
+    )
+    op.create_table('secret_ballot',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('choice', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_secret_ballot_poll_id_poll'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_secret_ballot')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('secret_ballot', schema=None) as batch_op:
+        batch_op.create_index('ix_secret_ballot_poll', ['poll_id'], unique=False)
+
+    op.create_table('vote',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('voter_key', sa.String(length=64), nullable=False),
+    sa.Column('cast_by_id', sa.Integer(), nullable=True),
+    sa.Column('choice', sa.String(length=200), nullable=True),
+    sa.Column('split', sa.JSON(), nullable=True),
+    sa.Column('against_instruction', sa.Boolean(), nullable=False),
+    sa.Column('cast_at', voting.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['cast_by_id'], ['person.id'], name=op.f('fk_vote_cast_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_vote_poll_id_poll'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_vote')),
+    sa.UniqueConstraint('poll_id', 'voter_key', name=op.f('uq_vote_poll_id_voter_key'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('vote')
+    with op.batch_alter_table('secret_ballot', schema=None) as batch_op:
+        batch_op.drop_index('ix_secret_ballot_poll')
+
+    op.drop_table('secret_ballot')
+    op.drop_table('poll_entitlement')
+    op.drop_table('participation')
     op.drop_table('consensus_answer')
+    with op.batch_alter_table('ballot_tracker', schema=None) as batch_op:
+        batch_op.drop_index('ix_ballot_tracker_poll')
+
+    op.drop_table('ballot_tracker')
+    op.drop_table('poll')
     op.drop_table('motion_version')
     op.drop_table('consensus_test')
+    op.drop_table('proxy')
+    op.drop_table('mandate')
     op.drop_table('amendment')
     op.drop_table('speaker_request')
     op.drop_table('motion')
     op.drop_table('invitation')
     op.drop_table('check_in')
+    op.drop_table('card_assignment')
     op.drop_table('agenda_item')
     op.drop_table('role')
     op.drop_table('membership')
