@@ -7,11 +7,18 @@ from typing import Any
 
 from flask import Flask, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
 
 from voting import config as config_module
 from voting.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class BoundedInteger(IntegerConverter):
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def select_locale() -> str | None:
@@ -71,6 +78,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself
+
+    # Ids in addresses fit the database's 64-bit integers; larger ones are simply not found.
+    app.url_map.converters["int"] = BoundedInteger
     from voting.web import register_blueprints
 
     register_blueprints(app)

@@ -1,0 +1,46 @@
+"""Every API operation, fed generated input that fits its schema and input that does not,
+answers with a clear error or a success: never a server error, never an unreadable one."""
+
+from __future__ import annotations
+
+import schemathesis
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from sqlalchemy import select
+
+from voting.extensions import db
+from voting.models import ApiToken, Person
+from voting.services.tokens import digest
+
+SECRET = "fuzz-token-secret"
+
+
+def test_every_operation_answers_bad_input_with_a_clear_error(app: Flask, demo: None) -> None:
+    ana = db.session.scalars(select(Person).where(Person.email == "ana@wri.example")).one()
+    db.session.add(ApiToken(person=ana, name="fuzz", token_hash=digest(SECRET), prefix="fuzz"))
+    db.session.commit()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 50
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+        def answers_clearly(case):  # type: ignore[no-untyped-def]
+            label = case.operation.label
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {SECRET}"}
+            response = case.call()
+            assert response.status_code < 500, (label, response.text[:300])
+            if response.status_code >= 400:
+                assert response.json()["error"]["message"], (label, response.text[:300])
+
+        answers_clearly()
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, demo) -> None:
+    answer = client.get("/api/v1/polls/436824501596715126620160/trackers")
+    assert answer.status_code == 404
+    assert client.get("/meetings/99999999999999999999999").status_code == 404
