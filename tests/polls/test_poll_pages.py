@@ -40,7 +40,7 @@ def test_wri_vote_from_the_chairs_form_to_the_result_chart(wri, signed_in) -> No
 
     xavier = signed_in(XAVIER)
     ballot = xavier.get(f"/polls/{poll.id}")
-    assert "Xavier Rep holds 3 votes: 3 cards of Section X" in ballot.text
+    assert "You hold 3 votes: 3 cards of Section X" in ballot.text
     assert 'name="choice" value="yes"' in ballot.text
     for email, choice in ((XAVIER, "yes"), (YUSUF, "no"), (PIA, "yes"), (QUINN, "no")):
         client = xavier if email == XAVIER else signed_in(email)

@@ -11,8 +11,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from voting.api import api_person, json_body, operation
-from voting.models import CalledBy, CheckInVia, MeetingKind
-from voting.services import agenda, consensus, meetings, motions, speaking
+from voting.models import CalledBy, CheckInVia, MeetingKind, PollMode
+from voting.services import agenda, consensus, floor, meetings, motions, speaking
 from voting.services.errors import Invalid, NotFound
 from voting.services.meeting_state import meeting_state, state_json
 from voting.services.organisations import by_slug
@@ -310,6 +310,42 @@ def answer(test_id: int) -> dict[str, Any]:
 def close_test(test_id: int) -> dict[str, Any]:
     test = consensus.close_test(api_person(), consensus.get_test(test_id))
     return {**_done(test.item.meeting), "outcome": test.outcome.value, "summary": test.summary}
+
+
+@operation(
+    "/motions/<int:motion_id>/put-to-vote",
+    "POST",
+    summary="Put a motion or amendment without consensus to the vote: prepares its poll (chair)",
+    tag=TAG,
+    request={
+        "type": "object",
+        "properties": {
+            "amendment": {"type": "integer"},
+            "special": {"type": "string", "description": "a special decision of the body"},
+            "mode": {"type": "string", "enum": [m.value for m in PollMode]},
+            "minutes": {"type": "integer"},
+        },
+    },
+    response=OK,
+    status=201,
+)
+def put_to_vote(motion_id: int) -> dict[str, Any]:
+    motion = motions.get_motion(motion_id)
+    data = json_body()
+    amendment_id = _optional_int(data, "amendment")
+    try:
+        mode = PollMode(_text(data, "mode") or "open")
+    except ValueError:
+        raise Invalid(_("Check the mode of the poll."), field="mode") from None
+    poll = floor.put_to_vote(
+        api_person(),
+        motion,
+        amendment=motions.get_amendment(amendment_id) if amendment_id else None,
+        special=_text(data, "special"),
+        mode=mode,
+        minutes=_optional_int(data, "minutes"),
+    )
+    return _done(motion.item.meeting, poll)
 
 
 @operation(

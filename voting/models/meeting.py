@@ -70,6 +70,8 @@ class MotionStatus(enum.StrEnum):
     TO_VOTE = "to_vote"  # no consensus in the time agreed: handed over to the vote
     NO_DECISION = "no_decision"
     WITHDRAWN = "withdrawn"
+    CARRIED = "carried"  # by a vote of the meeting
+    LOST = "lost"
 
 
 class AmendmentStatus(enum.StrEnum):

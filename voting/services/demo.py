@@ -14,6 +14,8 @@ from sqlalchemy import select
 from voting.extensions import db
 from voting.models import (
     AttendanceRecord,
+    CardAssignment,
+    Meeting,
     Membership,
     MemberStatus,
     Organisation,
@@ -99,6 +101,15 @@ DEMO: dict[str, tuple[list[tuple[str, str, int]], list[tuple[str, int | None, st
     ),
 }
 
+# WRI voting cards at the demo conference: (unit, representative). Xenia of Section X
+# holds none, so the secretary can try handing her some.
+CARD_HOLDERS = [
+    ("Section X", "Xavier Rep"),
+    ("Section Y", "Yusuf Rep"),
+    ("Associate P", "Pia Rep"),
+    ("Associate Q", "Quinn Rep"),
+]
+
 # WSM branch attendance: (unit index, days before today, present).
 ATTENDANCE = [(0, 20, 9), (0, 34, 11), (1, 18, 5), (2, 21, 17)]
 
@@ -135,8 +146,36 @@ def load_demo(operator_email: str = "operator@example.org") -> list[DemoLogin]:
         ]
     from voting.services.simulation import load_demo_meeting
 
-    load_demo_meeting()  # a WRI conference meeting in session, to try alone
+    meeting = load_demo_meeting()  # a WRI conference meeting in session, to try alone
+    if meeting is not None:
+        _hand_out_cards(meeting)
     return logins
+
+
+def _hand_out_cards(meeting: Meeting) -> None:
+    """Each WRI unit's voting cards to its representative, for the demo meeting (once)."""
+    org = meeting.body.organisation
+    units = {u.name: u for u in org.units}
+    given = set(
+        db.session.scalars(
+            select(CardAssignment.person_id).where(CardAssignment.meeting_id == meeting.id)
+        )
+    )
+    with transaction():
+        for unit_name, name in CARD_HOLDERS:
+            person = db.session.scalar(select(Person).where(Person.email == _email(name, org.slug)))
+            if person is None or person.id in given or unit_name not in units:
+                continue
+            db.session.add(CardAssignment(unit=units[unit_name], person=person, meeting=meeting))
+            audit.record(
+                "cards.assigned",
+                actor=None,
+                organisation_id=org.id,
+                unit=units[unit_name].id,
+                person=person.id,
+                cards=None,
+                meeting=meeting.id,
+            )
 
 
 def _populate(

@@ -422,5 +422,6 @@ def decided_motions_waiting_ratification(meeting: Meeting) -> list[Motion]:
         motion
         for item in meeting.items
         for motion in item.motions
-        if motion.needs_ratification and motion.status is MotionStatus.CONSENSUS
+        if motion.needs_ratification
+        and motion.status in (MotionStatus.CONSENSUS, MotionStatus.CARRIED)
     ]

@@ -440,6 +440,10 @@ def _apply(poll: Poll, actor: Person | None) -> None:
             poll.amendment.decided_at = utcnow()
     elif poll.kind is PollKind.JUSTIFICATION:
         poll.meeting.justified = carried
+    if poll.kind in (PollKind.MOTION, PollKind.JUSTIFICATION) and poll.motion is not None:
+        from voting.services.floor import record_motion_vote
+
+        record_motion_vote(poll)
 
 
 def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = False) -> Poll:

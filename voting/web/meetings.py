@@ -19,8 +19,8 @@ from werkzeug.wrappers import Response
 from voting.extensions import db
 from voting.live import events
 from voting.live.publish import REGIONS_BY_VIEW
-from voting.models import Body, CalledBy, CheckInVia, Meeting, MeetingKind, Person
-from voting.services import agenda, consensus, meetings, motions, speaking
+from voting.models import Body, CalledBy, CheckInVia, Meeting, MeetingKind, Person, PollMode
+from voting.services import agenda, consensus, floor, meetings, motions, speaking
 from voting.services.errors import Invalid, NotFound, ServiceError
 from voting.services.meeting_state import meeting_state, mine
 from voting.services.organisations import by_slug
@@ -338,6 +338,27 @@ def accept_friendly(amendment_id: int):  # type: ignore[no-untyped-def]
 def put_to_meeting(amendment_id: int):  # type: ignore[no-untyped-def]
     amendment = motions.put_to_meeting(me(), motions.get_amendment(amendment_id))
     return back(amendment.motion.item.meeting)
+
+
+@bp.post("/motions/<int:motion_id>/put-to-vote")
+@login_required
+def put_to_vote(motion_id: int):  # type: ignore[no-untyped-def]
+    """The hand-over: the chair prepares the vote on a question without consensus."""
+    motion = motions.get_motion(motion_id)
+    amendment_id = _int("amendment", optional=True)
+    mode = request.form.get("mode", "open")
+    floor.put_to_vote(
+        me(),
+        motion,
+        amendment=motions.get_amendment(amendment_id) if amendment_id else None,
+        special=request.form.get("special", ""),
+        mode=PollMode(mode) if mode in set(PollMode) else PollMode.OPEN,
+        minutes=_int("minutes", optional=True),
+    )
+    flash(_("The vote is prepared: check who holds what, then open it."), "success")
+    return redirect(
+        url_for("meetings.chair", meeting_id=motion.item.meeting_id) + "#meeting-poll", 303
+    )
 
 
 # --- Consensus ---------------------------------------------------------------------------

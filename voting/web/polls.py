@@ -12,10 +12,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from voting.extensions import db
+from voting.i18n import describe
 from voting.models import (
     Meeting,
     Person,
@@ -25,8 +27,10 @@ from voting.models import (
     PollStatus,
     Unit,
 )
+from voting.rules.messages import Message
 from voting.services import entitlements, meetings, polls, representation
 from voting.services.errors import Invalid, NotFound, ServiceError
+from voting.services.floor import decision_choices, polls_on, tracker_listed, vote_modes
 from voting.services.members import find_person
 from voting.services.organisations import by_slug
 from voting.services.permissions import Action, can
@@ -107,6 +111,78 @@ def choice_label(choice: str) -> str:
 @bp.app_template_global()
 def message_text(data: dict[str, Any]) -> str:
     return entitlements.text_of(data)
+
+
+@bp.app_template_global()
+def motion_polls(motion: Any) -> list[Poll]:
+    """The polls on a motion and its amendments, for the item's record."""
+    return polls_on(motion)
+
+
+@bp.app_template_global()
+def vote_choices(settings: Any) -> dict[str, Any]:
+    """What the chair chooses from when putting a question to the vote."""
+    return {"decisions": decision_choices(settings), "modes": vote_modes(settings)}
+
+
+@bp.app_template_global()
+def poll_rule(poll: Poll) -> str:
+    """How the poll is decided, in words: the special decision or the ordinary rule."""
+    for choice in decision_choices(poll.meeting.body.settings):
+        if choice.name == poll.special:
+            return f"{choice.label}: {choice.threshold}"
+    return ""
+
+
+@bp.app_template_global()
+def poll_preview(poll: Poll) -> entitlements.Preview:
+    """Who would hold what if the draft opened now (the chair's console)."""
+    return entitlements.preview(poll)
+
+
+@bp.app_template_global()
+def own_line(holding: Any) -> str:
+    """A holding told to its holder: "You hold 3 votes: 3 cards of Section X"."""
+    source = dict(entitlements.message_from(holding.reason).params).get("source")
+    return ngettext(
+        "You hold %(num)d vote: %(source)s",
+        "You hold %(num)d votes: %(source)s",
+        holding.weight,
+        source=describe(source) if isinstance(source, Message) else message_text(holding.reason),
+    )
+
+
+@bp.app_template_global()
+def ballot_of(poll: Poll, person: Person | None, *, take_tracker: bool = False) -> dict[str, Any]:
+    """One person's part of a poll: what they hold, what they cast, why they hold nothing,
+    and the tracker of the secret ballot they have just cast (taken once, if asked)."""
+    signed_in = person is not None and getattr(person, "is_authenticated", False)
+    held = (
+        entitlements.holdings_of(poll, person)  # type: ignore[arg-type]
+        if signed_in and poll.status is not PollStatus.DRAFT
+        else []
+    )
+    tracker = None
+    if take_tracker and signed_in:
+        tracker = session.get(TRACKERS, {}).pop(str(poll.id), None)
+        session.modified = session.modified or tracker is not None
+    return {
+        "signed_in": signed_in,
+        "held": held,
+        "used": polls.used_keys(poll) if held else set(),
+        "votes": {} if poll.is_secret else polls.votes_of(poll, [h.voter_key for h in held]),
+        "refusals": entitlements.refusals_of(poll, person) if signed_in and not held else [],  # type: ignore[arg-type]
+        "checked_in": signed_in and meetings.check_in_of(person, poll.meeting) is not None,
+        "tracker": tracker,
+    }
+
+
+def _return_url(poll: Poll, default: str) -> str:
+    """Back to the meeting screen a form was sent from (its poll region), else `default`."""
+    target = request.form.get("return")
+    if target in ("chair", "member"):
+        return url_for(f"meetings.{target}", meeting_id=poll.meeting_id) + "#meeting-poll"
+    return default
 
 
 # --- The meeting's polls, and the chair's controls ----------------------------------------------
@@ -199,14 +275,14 @@ def open_poll(poll_id: int):  # type: ignore[no-untyped-def]
     except polls.PrivacyWarning as warning:
         return _chair_page(poll, warning.status, errors={"confirm_privacy": warning.message})
     flash(_("The poll is open."), "success")
-    return redirect(url_for("polls.chair", poll_id=poll.id), 303)
+    return redirect(_return_url(poll, url_for("polls.chair", poll_id=poll.id)), 303)
 
 
 @bp.post("/polls/<int:poll_id>/close")
 @login_required
 def close(poll_id: int):  # type: ignore[no-untyped-def]
     poll = polls.close_poll(me(), _poll(poll_id))
-    return redirect(url_for("polls.result", poll_id=poll.id), 303)
+    return redirect(_return_url(poll, url_for("polls.result", poll_id=poll.id)), 303)
 
 
 @bp.post("/polls/<int:poll_id>/annul")
@@ -292,7 +368,17 @@ def vote(poll_id: int):  # type: ignore[no-untyped-def]
         flash(_("Your vote was already recorded."), "success")
     else:
         flash(_("Your vote is recorded."), "success")
-    return redirect(url_for("polls.ballot", poll_id=poll.id), 303)
+    return redirect(_return_url(poll, url_for("polls.ballot", poll_id=poll.id)), 303)
+
+
+@bp.get("/polls/<int:poll_id>/my-ballot")
+@login_required
+def my_ballot(poll_id: int):  # type: ignore[no-untyped-def]
+    """The person's ballot inside the meeting screen (fetched when a pushed poll arrives)."""
+    poll = _poll(poll_id)
+    return render_template(
+        "partials/poll/my_ballot.html", poll=poll, b=ballot_of(poll, me()), push=False
+    )
 
 
 # --- Results -----------------------------------------------------------------------------
@@ -310,6 +396,9 @@ def result(poll_id: int):  # type: ignore[no-untyped-def]
         progress=polls.progress(poll),
         trackers=polls.published_trackers(poll),
         choices=polls.published_choices(poll),
+        tracker=request.args.get("tracker", "").strip()[:40],
+        found=tracker_listed(poll, request.args.get("tracker", "")),
+        tracker_hash=polls.tracker_hash(request.args.get("tracker", "")),
     )
 
 
