@@ -18,7 +18,7 @@ from flask_socketio import emit, join_room
 from voting.extensions import db, socketio
 from voting.live.publish import VIEWS, full_fragments, meeting_room, user_room
 from voting.models import Meeting
-from voting.services import consensus, speaking
+from voting.services import batch, consensus, polls, speaking
 from voting.services.agenda import get_item
 from voting.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.services.meetings import attending_membership, is_chair
@@ -93,35 +93,95 @@ def resync(data: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "version": meeting.version}
 
 
-def _done(meeting: Meeting) -> dict[str, Any]:
-    db.session.refresh(meeting)
-    return {"ok": True, "version": meeting.version}
+def _version(meeting_id: int) -> Callable[[Any], int]:
+    """The meeting's version inside the writer's transaction, after the action."""
+
+    def version(_value: Any) -> int:
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting is not None
+        return meeting.version
+
+    return version
 
 
 @_acknowledged
 def answer(data: dict[str, Any]) -> dict[str, Any]:
     """Answer the open test for agreement: {test, response, reason}."""
     test = consensus.get_test(_number(data, "test"))
-    consensus.answer(_me(), test, str(data.get("response", "")), str(data.get("reason", "")))
-    return _done(test.item.meeting)
+    version = batch.call(
+        consensus.answer,
+        _me(),
+        test,
+        str(data.get("response", "")),
+        str(data.get("reason", "")),
+        result=_version(test.item.meeting_id),
+    )
+    return {"ok": True, "version": version}
 
 
 @_acknowledged
 def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Raise a hand on the item under discussion: {item, kind, viewpoint}."""
     item = get_item(_number(data, "item"))
-    request_ = speaking.raise_hand(
-        _me(), item, str(data.get("kind", "contribution")), str(data.get("viewpoint") or "")
+    version = _version(item.meeting_id)
+    request_id, now = batch.call(
+        speaking.raise_hand,
+        _me(),
+        item,
+        str(data.get("kind", "contribution")),
+        str(data.get("viewpoint") or ""),
+        result=lambda request_: (request_.id, version(request_)),
     )
-    return {**_done(item.meeting), "request": request_.id}
+    return {"ok": True, "version": now, "request": request_id}
 
 
 @_acknowledged
 def withdraw_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Lower your hand: {request}."""
     request_ = speaking.get_request(_number(data, "request"))
-    speaking.withdraw_hand(_me(), request_)
-    return _done(request_.item.meeting)
+    version = batch.call(
+        speaking.withdraw_hand, _me(), request_, result=_version(request_.item.meeting_id)
+    )
+    return {"ok": True, "version": version}
+
+
+@_acknowledged
+def vote(data: dict[str, Any]) -> dict[str, Any]:
+    """Cast your votes in a poll: {poll, choice, keys?, split?, confirm_against_mandate?}.
+
+    The same checks as the ballot page; the acknowledgement follows the commit and carries
+    the receipt (a secret ballot's tracker code is shown once, here).
+    """
+    poll = polls.get_poll(_number(data, "poll"))
+    keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
+    if keys is not None and (
+        not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
+    ):
+        raise Invalid(_("keys must be a list of texts."), field="keys")
+    if split is not None and (
+        not isinstance(split, dict)
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in split.values())
+    ):
+        raise Invalid(_("split gives a whole number of votes per choice."), field="split")
+    version = _version(poll.meeting_id)
+    receipt, now = batch.call(
+        polls.cast,
+        _me(),
+        poll,
+        choice=choice if isinstance(choice, str) else None,
+        split=split or None,
+        keys=keys or None,
+        confirm_against_mandate=data.get("confirm_against_mandate") is True,
+        result=lambda receipt: (receipt, version(receipt)),
+    )
+    return {
+        "ok": True,
+        "version": now,
+        "keys": receipt.keys,
+        "tracker": receipt.tracker,
+        "already": receipt.already,
+        "against": receipt.against,
+    }
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {
@@ -130,6 +190,7 @@ HANDLERS: dict[str, Callable[..., Any]] = {
     "answer": answer,
     "raise_hand": raise_hand,
     "withdraw_hand": withdraw_hand,
+    "vote": vote,
 }
 
 

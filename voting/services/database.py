@@ -69,6 +69,29 @@ def transaction() -> Iterator[None]:
         hook()
 
 
+@contextmanager
+def savepoint() -> Iterator[None]:
+    """Inside a transaction: run one part that may fail alone (a SAVEPOINT).
+
+    If the part raises, its writes are rolled back and the `after_commit` hooks it queued
+    are dropped; the rest of the transaction goes on. The error is raised again.
+    """
+    hooks = _after_commit.get()
+    kept = len(hooks) if hooks is not None else 0
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        if hooks is not None:
+            del hooks[kept:]
+        raise
+
+
+def in_transaction() -> bool:
+    """Whether a write transaction is open in this context."""
+    return _writing.get()
+
+
 def after_commit(hook: Callable[[], None]) -> None:
     """Run `hook` once the current transaction has committed (publishing, mail)."""
     hooks = _after_commit.get()
