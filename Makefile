@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
-PG_SUITES := tests/services tests/web tests/api
+PG_SUITES := tests/services tests/web tests/api tests/meetings tests/polls
 
 .PHONY: run test test-fast bench lint e2e db demo translations clean
 LOCALES := fr de es

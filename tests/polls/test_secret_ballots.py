@@ -13,8 +13,10 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
+from tests.conftest import POSTGRES_URL
 from tests.polls.conftest import WSM_CHAIR, check_in, open_poll, person
 from voting.extensions import db
 from voting.models import (
@@ -66,7 +68,8 @@ def _dump(path: Path) -> dict[str, list[str]]:
     return tables
 
 
-def test_a_database_dump_after_a_secret_poll_links_no_ballot_to_a_voter(wsm, app) -> None:
+def _secret_poll_cast_and_closed(wsm):  # type: ignore[no-untyped-def]
+    """Sixteen delegates of different weights vote alternately yes and no; the poll closes."""
     emails = ["gal@wsm.example", "gwen@wsm.example", "lee@wsm.example", "dara@wsm.example"]
     emails += _more_delegates(wsm, 12)
     check_in(wsm, *emails[4:])
@@ -81,6 +84,12 @@ def test_a_database_dump_after_a_secret_poll_links_no_ballot_to_a_voter(wsm, app
     during = set(db.session.scalars(select(polls.SecretBallot.id)))
     polls.close_poll(person(WSM_CHAIR), poll)
     voter_keys = {e.voter_key for e in poll.entitlements}
+    return emails, weights, cast_order, trackers, during, voter_keys
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="reads the SQLite file itself")
+def test_a_database_dump_after_a_secret_poll_links_no_ballot_to_a_voter(wsm, app) -> None:
+    emails, weights, cast_order, trackers, during, voter_keys = _secret_poll_cast_and_closed(wsm)
     db.session.remove()
     db.engine.dispose()
 
@@ -127,3 +136,26 @@ def test_a_database_dump_after_a_secret_poll_links_no_ballot_to_a_voter(wsm, app
     audit = [row for row in tables["audit_event"] if "poll." in row]
     assert not any("'yes'" in row or "voter" in row for row in audit)
     assert "vote" not in tables  # no open-vote rows were written
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL's physical row order")
+def test_on_postgresql_ballots_are_stored_in_no_casting_order_and_name_no_one(wsm) -> None:
+    _emails, weights, cast_order, _trackers, during, voter_keys = _secret_poll_cast_and_closed(wsm)
+    db.session.commit()
+    columns = list(
+        db.session.scalars(
+            text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'secret_ballot' ORDER BY ordinal_position"
+            )
+        )
+    )
+    # ctid is where PostgreSQL keeps each row: the order a dump would show.
+    stored = db.session.execute(text("SELECT id, choice FROM secret_ballot ORDER BY ctid")).all()
+    assert columns == ["id", "poll_id", "choice"]
+    assert len(stored) == sum(weights.values())
+    stored_order = [choice for _id, choice in stored]
+    assert stored_order != cast_order and stored_order != cast_order[::-1]
+    ids = [ballot_id for ballot_id, _choice in stored]
+    assert not during & set(ids)
+    assert not any(key in " ".join(ids) for key in voter_keys)
