@@ -12,9 +12,11 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from voting import create_app
@@ -54,10 +56,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the demo organisations, served on 127.0.0.1 in a thread."""
-    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+@contextmanager
+def serving(directory: Path) -> Iterator[tuple[str, Flask]]:
+    """The app with the demo organisations, served on 127.0.0.1 in a thread: its address
+    and the app (to set up what a test needs in an app context)."""
+    path = directory / "live.sqlite3"
     port = _free_port()
     app = create_app(
         {
@@ -77,8 +80,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with the demo organisations, served on 127.0.0.1 in a thread."""
+    with serving(tmp_path_factory.mktemp("live")) as (url, _app):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Flask]]:
+    """A server of the module's own, for tests that change the demo meeting."""
+    with serving(tmp_path_factory.mktemp("own")) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

@@ -59,3 +59,94 @@ def test_secretary_pages_are_accessible(live_server, phone) -> None:
         if found := serious_violations(phone):
             problems[path] = found
     assert problems == {}
+
+
+def _scan(page, base: str, paths: list[str]) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    problems = {}
+    for path in paths:
+        response = page.goto(base + path)
+        assert response is not None and response.status == 200, path
+        if found := serious_violations(page):
+            problems[path] = found
+    return problems
+
+
+def test_poll_pages_are_accessible(own_server, browser) -> None:
+    """The hand-over and the vote: the chair's console with a prepared secret vote and a
+    question waiting to be put to the vote, the phone's ballot, the result with trackers."""
+    from sqlalchemy import select
+
+    from tests.e2e.conftest import PHONE
+    from tests.e2e.test_live_meeting import sign_in as sign_in_live
+    from voting.extensions import db
+    from voting.models import Person, PollMode
+    from voting.services import agenda, consensus, floor, meetings, motions, polls
+    from voting.services.simulation import load_demo_meeting
+
+    url, app = own_server
+    reps = ["xavier", "yusuf", "pia", "quinn"]
+
+    def who(name: str) -> Person:
+        return db.session.scalar(select(Person).where(Person.email == f"{name}@wri.example"))
+
+    def blocked(motion, amendment=None) -> None:  # type: ignore[no-untyped-def]
+        test = consensus.open_test(who("chris"), motion, amendment=amendment)
+        consensus.answer(who("quinn"), test, "block")
+        consensus.close_test(who("chris"), test)
+
+    with app.app_context():
+        meeting = load_demo_meeting()
+        for name in reps:
+            meetings.check_in(who(name), meeting, meeting.join_code)
+        motion = next(m for i in meeting.items for m in i.motions)
+        agenda.open_item(who("chris"), motion.item)
+        amendment = motions.propose_amendment(who("pia"), motion, text="Every month.", paragraph=2)
+        motions.put_to_meeting(who("chris"), amendment)
+        blocked(motion, amendment)
+        blocked(motion)
+        poll = floor.put_to_vote(who("chris"), motion, mode=PollMode.SECRET)
+        poll_id, meeting_id = poll.id, meeting.id
+        db.session.remove()
+
+    contexts = [browser.new_context(**PHONE) for _ in range(2)]
+    try:
+        chair, member = (c.new_page() for c in contexts)
+        sign_in(chair, url, "ana@wri.example")
+        sign_in_live(member, url, "xavier@wri.example")
+        problems = _scan(
+            chair,
+            url,
+            [f"/meetings/{meeting_id}/chair", f"/polls/{poll_id}/chair", "/org/wri/cards"],
+        )
+        with app.app_context():
+            polls.open_poll(who("chris"), polls.get_poll(poll_id), confirm_privacy=True)
+            db.session.remove()
+        problems |= _scan(
+            member,
+            url,
+            [f"/meetings/{meeting_id}", f"/polls/{poll_id}", f"/meetings/{meeting_id}/proxies"],
+        )
+        problems |= {
+            f"chair {k}": v for k, v in _scan(chair, url, [f"/meetings/{meeting_id}/chair"]).items()
+        }
+        with app.app_context():
+            poll = polls.get_poll(poll_id)
+            for name, choice in zip(reps, ["yes", "no", "yes", "no"], strict=True):
+                polls.cast(who(name), poll, choice=choice)
+            polls.close_poll(who("chris"), poll)
+            db.session.remove()
+        problems |= _scan(
+            member,
+            url,
+            [
+                f"/meetings/{meeting_id}",
+                f"/meetings/{meeting_id}/projector",
+                f"/polls/{poll_id}/result",
+                f"/polls/{poll_id}/result?tracker=AAAA-BBBB",
+                f"/meetings/{meeting_id}/polls",
+            ],
+        )
+        assert problems == {}
+    finally:
+        for context in contexts:
+            context.close()
