@@ -8,6 +8,7 @@ vocabulary (schemes, statuses, unit kinds) is the rules core's, in voting/rules/
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -313,7 +314,9 @@ class BodySettings:
         return problems
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    # Resolving the annotations compiles each one: once per class, not once per read.
     return typing.get_type_hints(cls)
 
 

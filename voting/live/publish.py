@@ -12,6 +12,7 @@ has missed an event and asks for a full resync.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,7 @@ REGIONS_BY_VIEW = {
     "observer": ("status", "poll", "consensus", "item", "speakers", "agenda"),
 }
 DEFAULT_COALESCE_SECONDS = 0.1
+DEFAULT_JOIN_CACHE_SECONDS = 1.0
 
 _lock = threading.Lock()
 
@@ -134,7 +136,25 @@ def full_fragments(meeting_id: int, view: str, person: Any) -> dict[str, Any]:
     meeting = db.session.get(Meeting, meeting_id)
     assert meeting is not None
     state = meeting_state(meeting)
-    html = render_regions(state, view, REGIONS_BY_VIEW[view], push=True)
+    html = _shared_regions(meeting_id, view, state)
     if view == "member":
         html += render_mine(state, mine(meeting, person, state), push=True)
     return {"meeting": meeting_id, "version": state.version, "base": -1, "html": html}
+
+
+def _shared_regions(meeting_id: int, view: str, state: Any) -> str:
+    """A screen's shared regions at the state's version, rendered once for everyone who
+    joins within `LIVE_JOIN_CACHE_SECONDS` (a hall of phones arriving together); the
+    limit keeps the clocks they show (time left) fresh."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    keep = float(app.config.get("LIVE_JOIN_CACHE_SECONDS", DEFAULT_JOIN_CACHE_SECONDS))
+    cache = _memory(app).setdefault("joined", {})
+    now = time.monotonic()
+    with _lock:
+        hit = cache.get((meeting_id, view))
+    if hit is not None and hit[0] == state.version and now - hit[1] < keep:
+        return hit[2]
+    html = render_regions(state, view, REGIONS_BY_VIEW[view], push=True)
+    with _lock:
+        cache[(meeting_id, view)] = (state.version, now, html)
+    return html

@@ -47,9 +47,15 @@ class Body(db.Model):
 
     @property
     def settings(self) -> BodySettings:
+        """The rules, read once per loaded value (treat them as read-only: assign new ones)."""
         from voting.constitutions.schema import BodySettings
 
-        return BodySettings.from_dict(self.settings_data)
+        data = self.settings_data
+        cached = self.__dict__.get("_settings_read")
+        if cached is None or cached[0] is not data:
+            cached = (data, BodySettings.from_dict(data))
+            self.__dict__["_settings_read"] = cached
+        return cached[1]
 
     @settings.setter
     def settings(self, value: BodySettings) -> None:
