@@ -87,17 +87,18 @@ def serving(directory: Path) -> Iterator[tuple[str, Flask]]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the demo organisations, served on 127.0.0.1 in a thread."""
-    with serving(tmp_path_factory.mktemp("live")) as (url, _app):
-        yield url
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Flask]]:
+    """The served app and its address, to set up what a test needs in an app context.
 
-
-@pytest.fixture(scope="module")
-def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Flask]]:
-    """A server of the module's own, for tests that change the demo meeting."""
-    with serving(tmp_path_factory.mktemp("own")) as served:
+    One app per session: the Socket.IO server is bound to the last app initialised."""
+    with serving(tmp_path_factory.mktemp("live")) as served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: tuple[str, Flask]) -> str:
+    """The address of the app with the demo organisations."""
+    return live_app[0]
 
 
 @pytest.fixture(scope="session")

@@ -71,19 +71,19 @@ def _scan(page, base: str, paths: list[str]) -> dict[str, list[str]]:  # type: i
     return problems
 
 
-def test_poll_pages_are_accessible(own_server, browser) -> None:
+def test_poll_pages_are_accessible(live_app, browser) -> None:
     """The hand-over and the vote: the chair's console with a prepared secret vote and a
     question waiting to be put to the vote, the phone's ballot, the result with trackers."""
     from sqlalchemy import select
 
     from tests.e2e.conftest import PHONE
+    from tests.e2e.test_floor_votes import wri_conference
     from tests.e2e.test_live_meeting import sign_in as sign_in_live
     from voting.extensions import db
     from voting.models import Person, PollMode
     from voting.services import agenda, consensus, floor, meetings, motions, polls
-    from voting.services.simulation import load_demo_meeting
 
-    url, app = own_server
+    url, app = live_app
     reps = ["xavier", "yusuf", "pia", "quinn"]
 
     def who(name: str) -> Person:
@@ -94,8 +94,9 @@ def test_poll_pages_are_accessible(own_server, browser) -> None:
         consensus.answer(who("quinn"), test, "block")
         consensus.close_test(who("chris"), test)
 
+    meeting_id = wri_conference(app, "Conference, accessibility of votes")
     with app.app_context():
-        meeting = load_demo_meeting()
+        meeting = meetings.get_meeting(meeting_id)
         for name in reps:
             meetings.check_in(who(name), meeting, meeting.join_code)
         motion = next(m for i in meeting.items for m in i.motions)
@@ -105,7 +106,7 @@ def test_poll_pages_are_accessible(own_server, browser) -> None:
         blocked(motion, amendment)
         blocked(motion)
         poll = floor.put_to_vote(who("chris"), motion, mode=PollMode.SECRET)
-        poll_id, meeting_id = poll.id, meeting.id
+        poll_id = poll.id
         db.session.remove()
 
     contexts = [browser.new_context(**PHONE) for _ in range(2)]

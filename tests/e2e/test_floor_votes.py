@@ -1,4 +1,4 @@
-"""Voting on the floor in real browsers, on a server of this module's own.
+"""Voting on the floor in real browsers, each test on a meeting of its own.
 
 The WRI conference worked example: a chair and four representatives' phones (Sections X
 and Y, associates P and Q) take a motion through a test for agreement that Q blocks, the
@@ -10,7 +10,6 @@ finds their tracker. And a WSM delegate carrying 5 votes who votes against the m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -29,6 +28,7 @@ REPS = {
     "P": "pia@wri.example",
     "Q": "quinn@wri.example",
 }
+UNITS = ["Section X", "Section Y", "Associate P", "Associate Q"]
 AMENDMENT_ITEM = "Constitution: Article 3"
 
 
@@ -38,32 +38,54 @@ def person(email: str) -> Person:
     return found
 
 
-@pytest.fixture(scope="module")
-def floor(own_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """The demo conference with a second item: a constitution amendment."""
-    url, app = own_server
-    from voting.services import agenda
-    from voting.services.simulation import load_demo_meeting
+def wri_conference(app, title: str) -> int:  # type: ignore[no-untyped-def]
+    """A WRI conference meeting of its own, in session: the conscientious objection motion
+    and a constitution amendment on the agenda, each representative holding their unit's
+    voting cards for it. Returns its id."""
+    from voting.services import agenda, meetings, representation
+    from voting.services.simulation import DEMO_MOTION
 
     with app.app_context():
-        meeting = load_demo_meeting()
-        assert meeting is not None
+        chair, secretary = person(CHAIR), person("ana@wri.example")
+        body = next(
+            b
+            for b in db.session.scalars(select(Body).where(Body.slug == "conference"))
+            if b.organisation.slug == "wri"
+        )
+        meeting = meetings.schedule_meeting(
+            chair, body, title=title, scheduled_for=utcnow() + timedelta(hours=1)
+        )
         agenda.submit_item(
-            person(CHAIR),
+            chair, meeting, section="", title="Conscientious objection", motion_text=DEMO_MOTION
+        )
+        agenda.submit_item(
+            chair,
             meeting,
             section="",
             title=AMENDMENT_ITEM,
             motion_text="Article 3 is amended: associates become sections after two years.",
         )
+        meetings.open_meeting(chair, meeting)
+        units = {u.name: u for u in body.organisation.units}
+        for unit, email in zip(UNITS, REPS.values(), strict=True):
+            representation.assign_cards(secretary, units[unit], person(email), meeting=meeting)
+        meeting_id = meeting.id
         db.session.remove()
-    yield url
+    return meeting_id
 
 
 @pytest.fixture(scope="module")
-def wsm_council(own_server) -> Iterator[tuple[str, int]]:  # type: ignore[no-untyped-def]
+def floor(live_app) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """The address, and a conference meeting of this module's own."""
+    url, app = live_app
+    return url, wri_conference(app, "Conference on the floor")
+
+
+@pytest.fixture(scope="module")
+def wsm_council(live_app) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     """A WSM delegate council in session on a motion that Galway mandates its delegates to
     support; the chair has opened the vote. (address, meeting id)"""
-    url, app = own_server
+    url, app = live_app
     from voting.services import agenda, meetings, polls, representation
 
     with app.app_context():
@@ -95,7 +117,7 @@ def wsm_council(own_server) -> Iterator[tuple[str, int]]:  # type: ignore[no-unt
         polls.open_poll(sam, poll)
         meeting_id = meeting.id
         db.session.remove()
-    yield url, meeting_id
+    return url, meeting_id
 
 
 def new_screen(browser, contexts: list, **options):  # type: ignore[no-untyped-def]
@@ -113,26 +135,28 @@ def wait_text(page, selector: str, text: str) -> None:  # type: ignore[no-untype
 def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_ballot(
     floor, browser
 ) -> None:
+    base, meeting_id = floor
+    screen = f"{base}/meetings/{meeting_id}"
     contexts: list = []
     try:
         chair = new_screen(browser, contexts)
-        sign_in(chair, floor, CHAIR)
-        chair.goto(floor + "/meetings/1/chair")
+        sign_in(chair, base, CHAIR)
+        chair.goto(screen + "/chair")
         link = chair.locator(".break").inner_text().strip()
         phones = {}
         for unit, email in REPS.items():
             phone = new_screen(browser, contexts)
-            sign_in(phone, floor, email)
+            sign_in(phone, base, email)
             phone.goto(link)
             phone.click("form.check-in button[type=submit]")
-            phone.wait_for_url(re.compile(r".*/meetings/1$"))
+            phone.wait_for_url(re.compile(rf".*/meetings/{meeting_id}$"))
             live_connected(phone)
             phones[unit] = phone
         projector = new_screen(browser, contexts, viewport={"width": 1280, "height": 800})
-        projector.goto(floor + "/meetings/1/projector")
+        projector.goto(screen + "/projector")
         live_connected(projector)
         laptop = new_screen(browser, contexts, viewport={"width": 1280, "height": 900})
-        sign_in(laptop, floor, CHAIR)
+        sign_in(laptop, base, CHAIR)
 
         # Consensus first: Q blocks, the chair records no consensus.
         chair.reload()
@@ -155,7 +179,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
         put.wait_for()
         assert "Ordinary decision: majority of votes cast" in put.inner_text()
         put.get_by_role("button", name="Put to a vote").click()
-        chair.wait_for_url(re.compile(r".*/meetings/1/chair#meeting-poll$"))
+        chair.wait_for_url(re.compile(rf".*/meetings/{meeting_id}/chair#meeting-poll$"))
         preview = chair.locator("[data-preview]").inner_text()
         assert "Xavier Rep holds 3 votes: 3 cards of Section X" in preview
         assert "Quinn Rep holds 1 vote: 1 card of Associate Q" in preview
@@ -184,7 +208,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
         projector.wait_for_selector("#meeting-poll [data-progress='4/4']")
         assert "4 of 4 votes cast (weight 7 of 7)" in chair.inner_text("#meeting-poll")
         screenshot(chair, "vote-chair-console-progress")
-        laptop.goto(floor + "/meetings/1/chair")
+        laptop.goto(screen + "/chair")
         screenshot(laptop, "vote-chair-console-laptop")
         chair.get_by_role("button", name="Close the vote and count").click()
 
@@ -243,7 +267,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
         wait_text(chair, "#meeting-item .badge", "lost in a vote")
 
         # A secret ballot: a phone votes, keeps its tracker, finds it after the count.
-        chair.goto(floor + "/meetings/1/polls")
+        chair.goto(screen + "/polls")
         chair.get_by_label("Kind").select_option("procedural")
         chair.get_by_label("Question (empty: adopt the motion?)").fill(
             "Hold the next conference in Spain?"
@@ -267,7 +291,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
                 "button", name=choice, exact=True
             ).click()
             phones[unit].wait_for_selector("#meeting-poll [data-voted]")
-        chair.goto(floor + "/meetings/1/chair")
+        chair.goto(screen + "/chair")
         chair.get_by_role("button", name="Close the vote and count").click()
         wait_text(y, "#meeting-poll .result-sentence", "Carried: 5 votes to 1")
         y.locator("#meeting-poll a", has_text="Result and chart").click()
