@@ -84,5 +84,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from voting.web import register_blueprints
 
     register_blueprints(app)
+    from voting.services import deadlines
+
+    deadlines.init_app(app)
     cli.register(app)
     return app

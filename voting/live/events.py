@@ -18,7 +18,7 @@ from flask_socketio import emit, join_room
 from voting.extensions import db, socketio
 from voting.live.publish import VIEWS, full_fragments, meeting_room, user_room
 from voting.models import Meeting
-from voting.services import batch, consensus, polls, speaking
+from voting.services import batch, consensus, deadlines, polls, speaking
 from voting.services.agenda import get_item
 from voting.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.services.meetings import attending_membership, is_chair
@@ -63,6 +63,7 @@ def may_watch(view: str, meeting: Meeting, person: Any) -> bool:
 @_acknowledged
 def join(data: dict[str, Any]) -> dict[str, Any]:
     """Join a meeting's screen; a screen behind the current version gets a full resync."""
+    deadlines.start()  # a hall of phones and no page loaded: deadlines still close
     meeting = db.session.get(Meeting, _number(data, "meeting"))
     if meeting is None:
         raise NotFound(_("No such meeting."))

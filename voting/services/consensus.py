@@ -34,8 +34,8 @@ from voting.models import (
 )
 from voting.models.base import utcnow
 from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
-from voting.services import audit
-from voting.services.database import transaction
+from voting.services import audit, deadlines
+from voting.services.database import after_commit, transaction
 from voting.services.errors import Conflict, Invalid, NotFound
 from voting.services.meetings import changed, require_chair, require_present
 from voting.services.rules_adapter import consensus_settings
@@ -171,6 +171,7 @@ def open_test(
             minutes=minutes,
         )
         changed(meeting, "consensus", "item")
+        after_commit(deadlines.opened)  # closes at the time agreed, page or no page
     return test
 
 
@@ -224,12 +225,28 @@ def close_test(actor: Person | None, test: ConsensusTest) -> ConsensusTest:
     """The chair records the outcome: consensus (with reservations and stand-asides), or
     no consensus, which hands the motion over to the body's fallback vote. Idempotent.
     """
-    meeting = test.item.meeting
-    require_chair(actor, meeting)
+    require_chair(actor, test.item.meeting)
     if test.closed_at is not None:
         return test
-    outcome = result(test, closed=True)
+    _close(test, actor)
+    return test
+
+
+def close_if_due(test: ConsensusTest) -> ConsensusTest:
+    """Record the outcome once the time agreed has run out, even if no chair is there to do
+    it; whoever sees the deadline first closes the test, once."""
+    if test.closed_at is None and utcnow() >= test.deadline:
+        _close(test, None)
+    return test
+
+
+def _close(test: ConsensusTest, actor: Person | None) -> None:
+    meeting = test.item.meeting
     with transaction():
+        db.session.refresh(test)  # another writer may have closed it: read under the lock
+        if test.closed_at is not None:
+            return
+        outcome = result(test, closed=True)
         test.closed_at = utcnow()
         test.summary = outcome.explain()
         motion = test.motion
@@ -254,9 +271,9 @@ def close_test(actor: Person | None, test: ConsensusTest) -> ConsensusTest:
             stand_asides=list(outcome.stand_asides),
             blocks=list(outcome.blocks),
             summary=test.summary,
+            by_deadline=actor is None,
         )
         changed(meeting, "consensus", "item", "agenda", "status")
-    return test
 
 
 def _agreed(test: ConsensusTest, actor: Person | None) -> None:

@@ -57,8 +57,8 @@ from voting.models.voting import YES_NO_ABSTAIN, random_key
 from voting.rules.tally import Ballot, PollRule, tally
 from voting.rules.thresholds import Counts, Decision, decide
 from voting.rules.types import Choice
-from voting.services import audit
-from voting.services.database import transaction
+from voting.services import audit, deadlines
+from voting.services.database import after_commit, transaction
 from voting.services.entitlements import (
     Preview,
     entitlement_rows,
@@ -353,6 +353,8 @@ def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False
         poll.status = PollStatus.OPEN
         poll.opened_at = now
         poll.closes_at = now + timedelta(minutes=poll.minutes) if poll.minutes else None
+        if poll.closes_at is not None:
+            after_commit(deadlines.opened)  # closes at its time, page or no page
         audit.record(
             "poll.opened",
             actor=actor,
