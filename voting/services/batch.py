@@ -183,10 +183,12 @@ def run(action: Callable[[], T]) -> T:
     if in_transaction():
         return action()
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    # End the caller's read snapshot: the writer uses another connection.
-    db.session.commit()
     locale = get_locale() if has_request_context() else None
     waiting = Waiting(action, locale=str(locale) if locale else None)
+    # End the caller's read snapshot and give its connection back to the pool: the writer
+    # needs one, and a thousand callers waiting must not hold them all. Nothing below may
+    # touch the caller's session until the writer is done.
+    db.session.commit()
     writer(app).submit(waiting)
     timeout = float(app.config.get("BATCH_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS))
     if not waiting.done.wait(timeout):
