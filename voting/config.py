@@ -53,4 +53,7 @@ def from_environment(instance: Path) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # Group commit (voting.services.batch): how long the writer gathers, how many at most.
+        "BATCH_WINDOW_MS": float(env("BATCH_WINDOW_MS", "5")),
+        "BATCH_MAX": int(env("BATCH_MAX", "500")),
     }

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from voting.constitutions.schema import BodySettings, SpecialThreshold
 from voting.extensions import db
@@ -366,6 +366,22 @@ def store_snapshot(poll: Poll, snapshot: Preview) -> None:
 def holdings_of(poll: Poll, person: Person) -> list[PollEntitlement]:
     """The snapshot's rows `person` may cast: those they hold, and their own vote given by
     proxy (a member who turns up votes in person while the proxy is unused)."""
+    if "entitlements" in inspect(poll).unloaded:
+        # One voter's rows, not the whole snapshot: this runs for every vote cast.
+        return list(
+            db.session.scalars(
+                select(PollEntitlement)
+                .where(
+                    PollEntitlement.poll_id == poll.id,
+                    (PollEntitlement.holder_id == person.id)
+                    | (
+                        (PollEntitlement.source == rules.Source.PROXY.value)
+                        & (PollEntitlement.principal_person_id == person.id)
+                    ),
+                )
+                .order_by(PollEntitlement.id)
+            )
+        )
     return [
         e
         for e in poll.entitlements
