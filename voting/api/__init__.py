@@ -70,11 +70,28 @@ def _authenticate() -> None:
     g.api_person = person
 
 
+# The database stores 64-bit integers; a larger number in a request can only be a mistake.
+LARGEST_INTEGER = 2**63 - 1
+
+
+def _check_numbers(value: Any, path: str) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > LARGEST_INTEGER:
+        raise Invalid(_("This number is too large."), field=path or None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_numbers(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_numbers(item, f"{path}[{index}]")
+
+
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a clear 422 if it is missing or not an object."""
+    """The request's JSON object, or a clear 422 if it is missing, not an object, or holds
+    a number no record can have."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid(_("The request body must be a JSON object."))
+    _check_numbers(data, "")
     return data
 
 

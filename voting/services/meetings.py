@@ -368,7 +368,8 @@ def check_in(
     assert actor is not None
     if attending_membership(actor, meeting.body) is None:
         raise NotAllowed(_("You are not a member who can attend this meeting."))
-    if not secrets.compare_digest(code or "", meeting.join_code):
+    # Bytes: compare_digest refuses str with non-ASCII characters, and codes come from anyone.
+    if not secrets.compare_digest((code or "").encode(), meeting.join_code.encode()):
         raise Invalid(_("This check-in code is not right for this meeting."), field="code")
     return _check_in(actor, meeting, actor, via)
 
