@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from sqlalchemy import text
 
 from voting import create_app
 from voting.extensions import db
@@ -51,6 +52,15 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.__dict__.clear())
     with app.app_context():
         if POSTGRES_URL:
+            # Background writers of earlier tests may still hold a connection: end them,
+            # or dropping their tables waits on their locks.
+            with db.engine.connect() as connection:
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
             db.drop_all()
         db.create_all()
         yield app

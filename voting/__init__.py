@@ -11,13 +11,16 @@ from werkzeug.routing import IntegerConverter, Map
 
 from voting import config as config_module
 from voting.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from voting.models.base import LARGEST_INTEGER
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 class BoundedInteger(IntegerConverter):
+    """Flask's int converter, bounded by what the database can store."""
+
     def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", LARGEST_INTEGER)
         super().__init__(url_map, *args, **kwargs)
 
 
@@ -79,7 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself
 
-    # Ids in addresses fit the database's 64-bit integers; larger ones are simply not found.
+    # Ids in addresses fit the database's integers; larger ones are simply not found.
     app.url_map.converters["int"] = BoundedInteger
     from voting.web import register_blueprints
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from voting.extensions import csrf
 from voting.models import Person
+from voting.models.base import LARGEST_INTEGER
 from voting.services.errors import Invalid, NotAllowed
 from voting.services.tokens import person_for_api_token
 
@@ -68,10 +69,6 @@ def _authenticate() -> None:
     if person is None:
         raise Unauthenticated(_("A valid API token is needed: send 'Authorization: Bearer …'."))
     g.api_person = person
-
-
-# The database stores 64-bit integers; a larger number in a request can only be a mistake.
-LARGEST_INTEGER = 2**63 - 1
 
 
 def _check_numbers(value: Any, path: str) -> None:

@@ -7,6 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
+# The largest value an Integer column holds on PostgreSQL (SQLite holds more): ids and
+# numbers beyond it in a request can only be mistakes.
+LARGEST_INTEGER = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC: the only clock the models use."""

@@ -243,7 +243,9 @@ def close_if_due(test: ConsensusTest) -> ConsensusTest:
 def _close(test: ConsensusTest, actor: Person | None) -> None:
     meeting = test.item.meeting
     with transaction():
-        db.session.refresh(test)  # another writer may have closed it: read under the lock
+        # Another writer may have closed it: read it again under the row lock
+        # (SQLite's write lock is already held; PostgreSQL needs FOR UPDATE).
+        db.session.refresh(test, with_for_update=True)
         if test.closed_at is not None:
             return
         outcome = result(test, closed=True)

@@ -388,7 +388,9 @@ def close_if_due(poll: Poll) -> Poll:
 
 def _close(poll: Poll, actor: Person | None) -> None:
     with transaction():
-        db.session.refresh(poll)  # another writer may have closed it: read under the lock
+        # Another writer may have closed it: read it again under the row lock
+        # (SQLite's write lock is already held; PostgreSQL needs FOR UPDATE).
+        db.session.refresh(poll, with_for_update=True)
         if poll.status is not PollStatus.OPEN:
             return
         poll.status = PollStatus.CLOSED
