@@ -1,5 +1,5 @@
 """Simulated members for trying a live meeting alone: each is a Socket.IO client, signed in
-like a phone, that raises hands and answers tests for agreement with some randomness.
+like a phone, that raises hands, answers tests for agreement and votes, with some randomness.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from voting.models import Meeting, Person
 # How simulated members answer a test for agreement, and how likely a hand goes up.
 ANSWER_WEIGHTS = {"agree": 70, "reservations": 15, "stand_aside": 10, "block": 5}
 HAND_CHANCE = 0.3
+# How simulated members vote on a yes/no/abstain poll; other polls: any choice alike.
+VOTE_WEIGHTS = {"yes": 60, "no": 30, "abstain": 10}
 VIEWPOINTS = ("for", "against", "")
 
 
@@ -38,6 +40,7 @@ class SimulatedMember:
     rng: random.Random
     answered: set[int] = field(default_factory=set)
     hands: set[int] = field(default_factory=set)
+    voted: set[int] = field(default_factory=set)
     client: socketio.Client = field(default_factory=lambda: socketio.Client(reconnection=True))
 
     def start(self) -> None:
@@ -63,6 +66,10 @@ class SimulatedMember:
         if test and test["open"] and test["test"] not in self.answered:
             self.answered.add(test["test"])
             self.later(self.rng.uniform(2, 25), self.answer, test["test"])
+        poll = state.get("poll")
+        if poll and poll["poll"] not in self.voted:
+            self.voted.add(poll["poll"])
+            self.later(self.rng.uniform(1, 20), self.vote, poll["poll"], poll["choices"])
         item = state.get("item")
         if item and item["id"] not in self.hands:
             self.hands.add(item["id"])  # each member decides once per item
@@ -73,6 +80,12 @@ class SimulatedMember:
         response = self.rng.choices(list(ANSWER_WEIGHTS), weights=list(ANSWER_WEIGHTS.values()))[0]
         reason = "" if response == "agree" else "a simulated reason"
         self.client.emit("answer", {"test": test_id, "response": response, "reason": reason})
+
+    def vote(self, poll_id: int, choices: list[str]) -> None:
+        """Vote all holdings alike; a member without a vote in this poll is simply refused."""
+        weights = [VOTE_WEIGHTS.get(choice, 1) for choice in choices]
+        choice = self.rng.choices(choices, weights=weights)[0]
+        self.client.emit("vote", {"poll": poll_id, "choice": choice})
 
     def raise_hand(self, item_id: int) -> None:
         kind = "point_of_order" if self.rng.random() < 0.05 else "contribution"

@@ -21,6 +21,8 @@ from voting.models import (
     Membership,
     Motion,
     Person,
+    Poll,
+    PollStatus,
     Role,
     SpeakerRequest,
     Unit,
@@ -262,4 +264,23 @@ def state_json(state: MeetingState) -> dict[str, Any]:
             for p in state.queue
         ],
         "time_per_viewpoint": state.time_per_viewpoint,
+        "poll": _open_poll_json(state.meeting.id),
+    }
+
+
+def _open_poll_json(meeting_id: int) -> dict[str, Any] | None:
+    """The poll open in the meeting, so API clients and phones know what they can vote on."""
+    poll = db.session.scalars(
+        select(Poll).where(Poll.meeting_id == meeting_id, Poll.status == PollStatus.OPEN)
+    ).first()
+    if poll is None:
+        return None
+    return {
+        "poll": poll.id,
+        "question": poll.question,
+        "choices": list(poll.choices),
+        "mode": poll.mode.value,
+        "motion": poll.motion_id,
+        "amendment": poll.amendment_id,
+        "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
     }

@@ -1,0 +1,19 @@
+"""API clients and simulated phones learn from the meeting's JSON state what they can
+vote on."""
+
+from __future__ import annotations
+
+from tests.polls.conftest import WRI_CHAIR, open_poll, person
+from voting.services import polls
+from voting.services.meeting_state import meeting_state, state_json
+
+
+def test_the_state_names_the_open_poll_and_forgets_it_once_closed(wri) -> None:
+    assert state_json(meeting_state(wri))["poll"] is None
+    poll = open_poll(wri, WRI_CHAIR)
+    shown = state_json(meeting_state(wri))["poll"]
+    assert shown["poll"] == poll.id
+    assert shown["choices"] == ["yes", "no", "abstain"]
+    assert shown["mode"] == "open"
+    polls.close_poll(person(WRI_CHAIR), poll)
+    assert state_json(meeting_state(wri))["poll"] is None
