@@ -84,7 +84,7 @@ def verify_audit() -> None:
 def simulate(
     meeting_id: int, members: int, url: str | None, seconds: float, speed: float, seed: int | None
 ) -> None:
-    """Join simulated members to a meeting: they raise hands, answer tests for agreement and vote."""
+    """Join simulated members to a meeting: they raise hands, answer tests and vote."""
     from voting.live.simulate import run
     from voting.models import Meeting
     from voting.services.simulation import simulated_members
