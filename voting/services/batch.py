@@ -15,6 +15,12 @@ The writer has its own app context and database session, so arguments cross over
 them again in the writer's session; `result` turns what the service returns into plain
 data inside the transaction. The writer is a background task of the Socket.IO server (a
 greenlet under gevent, a thread in tests) and stops after a while without work.
+
+A service may have a batch form (`batched(service)`), which the writer runs once for all
+the batch's calls of that service: it reads what they share once (the poll, the voters'
+holdings...) and writes their rows in one statement, with the same checks and refusals
+as the service. Whatever it leaves (or everything, if its writes are refused by the
+database) runs the ordinary way, each call in its own savepoint.
 """
 
 from __future__ import annotations
@@ -38,11 +44,13 @@ from voting.services.database import after_commit, in_transaction, savepoint, tr
 from voting.services.errors import Conflict
 
 T = TypeVar("T")
+Runner = Callable[[list["Waiting"]], list["Waiting"]]
 
 DEFAULT_WINDOW_MS = 5
 DEFAULT_MAX = 500
 DEFAULT_TIMEOUT_SECONDS = 60
 IDLE_SECONDS = 5.0  # a writer with nothing to do for this long stops; the next call starts one
+BREATHE_EVERY = 25  # actions run between two yields to the event loop (the sockets wait)
 
 _shuffler = random.SystemRandom()
 log = logging.getLogger(__name__)
@@ -65,6 +73,62 @@ class Waiting:
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: BaseException | None = None
+
+    @property
+    def call(self) -> Call | None:
+        """What `call` was given, if the action came from it (for a batch form)."""
+        return self.action if isinstance(self.action, Call) else None
+
+
+@dataclass(eq=False)
+class Call:
+    """`service(*args, **kwargs)` as the writer runs it; model instances travel as `_Ref`."""
+
+    service: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    shape: Callable[[Any], Any] | None = None
+
+    def __call__(self) -> Any:
+        value = self.service(
+            *(_load(a) for a in self.args), **{k: _load(v) for k, v in self.kwargs.items()}
+        )
+        if self.shape is None:
+            return value
+        db.session.flush()  # ids and defaults of what the service added
+        return self.shape(value)
+
+
+_runners: dict[Callable[..., Any], Runner] = {}
+
+
+def batched(service: Callable[..., Any]) -> Callable[[Runner], Runner]:
+    """Register the decorated function as the batch form of `service`.
+
+    It is given every waiting call of `service` in a batch, inside the batch's transaction
+    and one savepoint. For each call it handles it sets `result` (what `service` would have
+    returned) or `error` (what it would have raised); it returns the calls it leaves to the
+    ordinary path. If it raises, its savepoint is rolled back and every call runs the
+    ordinary way.
+    """
+
+    def register(runner: Runner) -> Runner:
+        _runners[service] = runner
+        return runner
+
+    return register
+
+
+def key_of(value: Any) -> Any:
+    """The primary key of a model instance passed to the writer (None for anything else)."""
+    if isinstance(value, _Ref):
+        return value.key[0] if len(value.key) == 1 else value.key
+    return None
+
+
+def in_locale(waiting: Waiting) -> Any:
+    """A context in which refusals are worded in the caller's language."""
+    return force_locale(waiting.locale) if waiting.locale else nullcontext()
 
 
 class Writer:
@@ -129,11 +193,23 @@ class Writer:
             nonlocal committed
             committed = True
 
+        groups: dict[Runner, list[Waiting]] = {}
+        single: list[Waiting] = []
+        for waiting in batch:
+            runner = _runners.get(waiting.call.service) if waiting.call else None
+            if runner is None:
+                single.append(waiting)
+            else:
+                groups.setdefault(runner, []).append(waiting)
         try:
             with transaction():
                 after_commit(mark)  # the first hook to run once committed
-                for waiting in batch:
+                for runner, group in groups.items():
+                    single.extend(_together(runner, group))
+                for done, waiting in enumerate(single, 1):
                     _one(waiting)
+                    if done % BREATHE_EVERY == 0:
+                        socketio.sleep(0)  # let the sockets be served while a batch runs
             self.batches += 1
         except Exception as error:
             if committed:  # a hook failed after the commit: the actions are stored
@@ -147,9 +223,38 @@ class Writer:
                 waiting.done.set()
 
 
+def _together(runner: Runner, group: list[Waiting]) -> list[Waiting]:
+    """Run a service's batch form in one savepoint; return the calls left to `_one`."""
+    try:
+        with savepoint():
+            left = runner(group)
+            leaving = {id(w) for w in left}
+            handled = [w for w in group if id(w) not in leaving]
+            # Keep what the batch form changed (the meeting) while the callers' results
+            # are shaped: once flushed, the session holds clean objects only weakly.
+            loaded = list(db.session.identity_map.values())
+            db.session.flush()  # ids and defaults of what the batch form added
+            for waiting in handled:
+                shape = waiting.call.shape if waiting.call else None
+                if waiting.error is None and shape is not None:
+                    try:
+                        waiting.result = shape(waiting.result)
+                    except Exception as error:  # a bug in one caller's shaping: it fails alone
+                        waiting.result, waiting.error = None, error
+            del loaded
+    except Exception:
+        # The database refused the batch's rows (another process wrote one meanwhile) or
+        # the batch form failed: each call runs the ordinary way, reading afresh.
+        log.info("a batch form gave way to the ordinary path", exc_info=True)
+        for waiting in group:
+            waiting.result, waiting.error = None, None
+        return group
+    return left
+
+
 def _one(waiting: Waiting) -> None:
     """Run one action in a savepoint of the batch's transaction."""
-    with force_locale(waiting.locale) if waiting.locale else nullcontext():
+    with in_locale(waiting):
         for attempt in range(2):
             try:
                 with savepoint():
@@ -224,14 +329,6 @@ def call(
     """`service(*args, **kwargs)` through the writer. Model instances among the arguments
     (the actor, the poll...) are loaded again in the writer's session; `result` turns the
     service's return value into plain data inside the transaction (default: unchanged)."""
-    refs = [_ref(a) for a in args]
+    refs = tuple(_ref(a) for a in args)
     keyword = {k: _ref(v) for k, v in kwargs.items()}
-
-    def action() -> Any:
-        value = service(*(_load(a) for a in refs), **{k: _load(v) for k, v in keyword.items()})
-        if result is None:
-            return value
-        db.session.flush()  # ids and defaults of what the service added
-        return result(value)
-
-    return run(action)
+    return run(Call(service, refs, keyword, result))

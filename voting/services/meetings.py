@@ -9,7 +9,7 @@ body lets attend, and for most actions a check-in.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -111,12 +111,20 @@ def check_in_of(person: Person | None, meeting: Meeting) -> CheckIn | None:
     )
 
 
-def require_present(person: Person | None, meeting: Meeting) -> Membership:
-    """Refuse unless `person` may attend and has checked in to the open meeting."""
+def require_present(
+    person: Person | None, meeting: Meeting, *, checked_in: Collection[int] | None = None
+) -> Membership:
+    """Refuse unless `person` may attend and has checked in to the open meeting.
+
+    `checked_in`: the ids of people known to be checked in (read once for many people);
+    anyone else is looked up.
+    """
     membership = attending_membership(person, meeting.body)
     if membership is None:
         raise NotAllowed(_("You are not a member who can attend this meeting."))
-    if check_in_of(person, meeting) is None:
+    assert person is not None
+    known = checked_in is not None and person.id in checked_in
+    if not known and check_in_of(person, meeting) is None:
         raise NotAllowed(_("Check in to the meeting first."))
     require_open(meeting)
     return membership

@@ -24,6 +24,7 @@ import hashlib
 import random
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from voting.extensions import db
 from voting.models import (
@@ -38,9 +40,11 @@ from voting.models import (
     Amendment,
     AmendmentStatus,
     BallotTracker,
+    CheckIn,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Membership,
     Motion,
     Participation,
     Person,
@@ -57,12 +61,13 @@ from voting.models.voting import YES_NO_ABSTAIN, random_key
 from voting.rules.tally import Ballot, PollRule, tally
 from voting.rules.thresholds import Counts, Decision, decide
 from voting.rules.types import Choice
-from voting.services import audit, deadlines
+from voting.services import audit, batch, deadlines
 from voting.services.database import after_commit, transaction
 from voting.services.entitlements import (
     Preview,
     entitlement_rows,
     holdings_of,
+    holdings_of_many,
     message_data,
     preview,
     refusals_of,
@@ -520,10 +525,6 @@ def _parts(
     return [(choice, holding.weight)]
 
 
-def _same(vote: Vote | None, parts: list[tuple[str, int]], weight: int) -> bool:
-    return vote is not None and sorted(vote.parts(weight)) == sorted(parts)
-
-
 def cast(
     actor: Person | None,
     poll: Poll,
@@ -536,13 +537,57 @@ def cast(
     """Cast the votes `actor` holds in the poll: all alike (`keys` None), or the holdings
     named by `keys` (one ballot per principal). `split` divides one holding's weight where
     the body allows it. The vote is committed before this returns.
+
+    Through the group commit the writer runs `cast_together` instead, with the same checks.
     """
     close_if_due(poll)
     if poll.status is not PollStatus.OPEN:
         raise Conflict(_("This poll is closed: votes are no longer accepted."))
     membership = require_present(actor, poll.meeting)
     assert actor is not None
-    held = holdings_of(poll, actor)
+    ballot = _ballot(
+        actor,
+        poll,
+        membership,
+        holdings_of(poll, actor),
+        choice=choice,
+        split=split,
+        keys=keys,
+        confirm_against_mandate=confirm_against_mandate,
+    )
+    for attempt in range(2):
+        try:
+            return _record(poll, ballot)
+        except IntegrityError:
+            # Another request used one of these keys between our read and our write.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _Ballot:
+    """One caster's checked vote: the holdings chosen and the parts each gives."""
+
+    actor_id: int
+    chosen: list[PollEntitlement]
+    parts: dict[str, list[tuple[str, int]]]
+    against: set[str]
+    explicit: bool  # the holdings were named (`keys`)
+
+
+def _ballot(
+    actor: Person,
+    poll: Poll,
+    membership: Membership,
+    held: list[PollEntitlement],
+    *,
+    choice: str | None,
+    split: dict[str, int] | None,
+    keys: list[str] | None,
+    confirm_against_mandate: bool,
+) -> _Ballot:
+    """Check a vote against the voter's holdings; refuse it with the reason, or return it."""
     in_writing = membership.status.value in poll.meeting.body.settings.vote_in_writing_only
     if not held:
         reasons = refusals_of(poll, actor)
@@ -580,26 +625,110 @@ def cast(
                 source=_("the branch's mandate") if first.mandate else _("a directed proxy"),
             )
         )
-    for attempt in range(2):
-        try:
-            return _record(actor, poll, chosen, parts, set(against), explicit=bool(keys))
-        except IntegrityError:
-            # Another request used one of these keys between our read and our write.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    return _Ballot(actor.id, chosen, parts, set(against), explicit=bool(keys))
 
 
-def _record(
-    actor: Person,
+def _earlier_parts(poll: Poll, repeated: list[PollEntitlement]) -> dict[str, list[tuple[str, int]]]:
+    """The (choice, votes) pairs already recorded with these holdings (open and named polls)."""
+    votes = votes_of(poll, [h.voter_key for h in repeated])
+    return {
+        h.voter_key: votes[h.voter_key].parts(h.weight) for h in repeated if h.voter_key in votes
+    }
+
+
+def _receipt(
     poll: Poll,
-    chosen: list[PollEntitlement],
-    parts: dict[str, list[tuple[str, int]]],
-    against: set[str],
-    *,
-    explicit: bool,
-) -> Receipt:
-    keys = [h.voter_key for h in chosen]
+    ballot: _Ballot,
+    used: set[str],
+    earlier: Callable[[list[PollEntitlement]], dict[str, list[tuple[str, int]]]],
+) -> tuple[Receipt, list[PollEntitlement]]:
+    """What the voter is told, and the holdings not used yet (to be recorded now).
+
+    A holding already used with the same choice is "already recorded"; with another
+    choice the vote is refused: an acknowledged vote is final.
+    """
+    fresh = [h for h in ballot.chosen if h.voter_key not in used]
+    repeated = [h for h in ballot.chosen if h.voter_key in used]
+    if repeated and (ballot.explicit or not fresh):
+        if poll.is_secret:
+            raise Conflict(_("Your vote in this poll is already recorded."))
+        recorded = earlier(repeated)
+        if not all(
+            h.voter_key in recorded
+            and sorted(recorded[h.voter_key]) == sorted(ballot.parts[h.voter_key])
+            for h in repeated
+        ):
+            raise Conflict(_("You have already voted in this poll."))
+    return Receipt(poll.id, [h.voter_key for h in fresh], already=not fresh), fresh
+
+
+@dataclass
+class _Rows:
+    """The rows a batch of votes in one poll writes, inserted together by `write`."""
+
+    poll: Poll
+    participations: list[dict[str, Any]] = field(default_factory=list)
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # a secret poll's unit-weight choices
+    trackers: list[str] = field(default_factory=list)
+
+    def add(self, ballot: _Ballot, fresh: list[PollEntitlement], receipt: Receipt) -> None:
+        """The rows of one voter's fresh holdings; a secret ballot's tracker on the receipt."""
+        poll_id, parts = self.poll.id, ballot.parts
+        self.participations.extend(
+            {"poll_id": poll_id, "voter_key": h.voter_key, "cast_by_id": ballot.actor_id}
+            for h in fresh
+        )
+        if self.poll.is_secret:
+            self.units.extend(c for h in fresh for c, n in parts[h.voter_key] for _i in range(n))
+            receipt.tracker = new_tracker()
+            self.trackers.append(tracker_hash(receipt.tracker))
+            return
+        for h in fresh:
+            single = len(parts[h.voter_key]) == 1
+            self.votes.append(
+                {
+                    "poll_id": poll_id,
+                    "voter_key": h.voter_key,
+                    "cast_by_id": ballot.actor_id,
+                    "choice": parts[h.voter_key][0][0] if single else None,
+                    "split": None if single else [[c, n] for c, n in parts[h.voter_key]],
+                    "against_instruction": h.voter_key in ballot.against,
+                    "cast_at": utcnow(),
+                }
+            )
+        receipt.against = [k for k in receipt.keys if k in ballot.against]
+
+    def write(self) -> bool:
+        """Insert the rows, one statement per table (secret ballots shuffled, random keys,
+        no time); bump the meeting's version once. Whether there was anything to write."""
+        if not self.participations:
+            return False
+        poll_id = self.poll.id
+        db.session.execute(Participation.__table__.insert(), self.participations)
+        if self.votes:
+            db.session.execute(Vote.__table__.insert(), self.votes)
+        if self.units:
+            _shuffler.shuffle(self.units)
+            db.session.execute(
+                SecretBallot.__table__.insert(),
+                [{"id": random_key(), "poll_id": poll_id, "choice": c} for c in self.units],
+            )
+        if self.trackers:
+            _shuffler.shuffle(self.trackers)
+            db.session.execute(
+                BallotTracker.__table__.insert(),
+                [
+                    {"id": random_key(), "poll_id": poll_id, "tracker_hash": t}
+                    for t in self.trackers
+                ],
+            )
+        changed(self.poll.meeting, "poll")
+        return True
+
+
+def _record(poll: Poll, ballot: _Ballot) -> Receipt:
+    keys = [h.voter_key for h in ballot.chosen]
     with transaction():
         used = set(
             db.session.scalars(
@@ -608,53 +737,120 @@ def _record(
                 )
             )
         )
-        fresh = [h for h in chosen if h.voter_key not in used]
-        repeated = [h for h in chosen if h.voter_key in used]
-        if repeated and (explicit or not fresh):
-            if poll.is_secret:
-                raise Conflict(_("Your vote in this poll is already recorded."))
-            votes = votes_of(poll, [h.voter_key for h in repeated])
-            if not all(
-                _same(votes.get(h.voter_key), parts[h.voter_key], h.weight) for h in repeated
-            ):
-                raise Conflict(_("You have already voted in this poll."))
-        receipt = Receipt(poll.id, [h.voter_key for h in fresh], already=not fresh)
-        if not fresh:
-            return receipt
-        db.session.add_all(
-            Participation(poll_id=poll.id, voter_key=h.voter_key, cast_by_id=actor.id)
-            for h in fresh
+        receipt, fresh = _receipt(
+            poll, ballot, used, lambda repeated: _earlier_parts(poll, repeated)
         )
-        if poll.is_secret:
-            units = [c for h in fresh for c, n in parts[h.voter_key] for _i in range(n)]
-            _shuffler.shuffle(units)
-            db.session.execute(
-                SecretBallot.__table__.insert(),
-                [{"id": random_key(), "poll_id": poll.id, "choice": c} for c in units],
-            )
-            code = new_tracker()
-            db.session.execute(
-                BallotTracker.__table__.insert(),
-                [{"id": random_key(), "poll_id": poll.id, "tracker_hash": tracker_hash(code)}],
-            )
-            receipt.tracker = code
-        else:
-            for h in fresh:
-                single = len(parts[h.voter_key]) == 1
-                db.session.add(
-                    Vote(
-                        poll_id=poll.id,
-                        voter_key=h.voter_key,
-                        cast_by_id=actor.id,
-                        choice=parts[h.voter_key][0][0] if single else None,
-                        split=None if single else [[c, n] for c, n in parts[h.voter_key]],
-                        against_instruction=h.voter_key in against,
-                    )
-                )
-            receipt.against = [k for k in receipt.keys if k in against]
-        db.session.flush()
-        changed(poll.meeting, "poll")
+        rows = _Rows(poll)
+        if fresh:
+            rows.add(ballot, fresh, receipt)
+            rows.write()
     return receipt
+
+
+_CAST_OPTIONS = {"choice", "split", "keys", "confirm_against_mandate"}
+
+
+@batch.batched(cast)
+def cast_together(calls: list[batch.Waiting]) -> list[batch.Waiting]:
+    """The batch form of `cast` in the group commit: for each poll, read the poll, the
+    voters, their memberships, check-ins, holdings and used keys once for all its votes;
+    check each vote as `cast` does (same refusals, same messages; a second vote of the
+    same voter in the batch meets the first as already recorded); insert the rows of all
+    accepted votes in one statement per table. The database's primary key on
+    participation stays the last word: if it refuses the rows, every vote runs through
+    `cast` on its own. Returns the calls left to `cast` (anything unusual)."""
+    by_poll: dict[int, list[batch.Waiting]] = {}
+    left: list[batch.Waiting] = []
+    for waiting in calls:
+        call = waiting.call
+        assert call is not None
+        poll_id = batch.key_of(call.args[1]) if len(call.args) == 2 else None
+        actor = call.args[0] if call.args else None
+        usual = set(call.kwargs) <= _CAST_OPTIONS and (
+            actor is None or isinstance(batch.key_of(actor), int)
+        )
+        if isinstance(poll_id, int) and usual:
+            by_poll.setdefault(poll_id, []).append(waiting)
+        else:
+            left.append(waiting)
+    for poll_id, group in by_poll.items():
+        left.extend(_cast_in_poll(poll_id, group))
+    return left
+
+
+def _cast_in_poll(poll_id: int, group: list[batch.Waiting]) -> list[batch.Waiting]:
+    poll = db.session.get(Poll, poll_id)
+    if poll is not None:
+        close_if_due(poll)
+    if poll is None or poll.status is not PollStatus.OPEN:
+        return group  # each gets `cast`'s own refusal
+    meeting = poll.meeting
+    actors = {id(w): w.call.args[0] for w in group if w.call}
+    ids = {batch.key_of(a) for a in actors.values()} - {None}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person)
+            .where(Person.id.in_(ids))
+            .options(selectinload(Person.memberships), selectinload(Person.roles))
+        )
+    }
+    left = [w for w in group if batch.key_of(actors[id(w)]) not in people.keys() | {None}]
+    present = set(
+        db.session.scalars(
+            select(CheckIn.person_id).where(
+                CheckIn.meeting_id == meeting.id, CheckIn.person_id.in_(people)
+            )
+        )
+    )
+    holdings = holdings_of_many(poll, people)
+    keys = {h.voter_key for rows in holdings.values() for h in rows}
+    used = set(
+        db.session.scalars(
+            select(Participation.voter_key).where(
+                Participation.poll_id == poll.id, Participation.voter_key.in_(keys)
+            )
+        )
+    )
+    written: dict[str, list[tuple[str, int]]] = {}  # parts recorded in this batch
+
+    def earlier(repeated: list[PollEntitlement]) -> dict[str, list[tuple[str, int]]]:
+        found = {h.voter_key: written[h.voter_key] for h in repeated if h.voter_key in written}
+        rest = [h for h in repeated if h.voter_key not in found]
+        return found | (_earlier_parts(poll, rest) if rest else {})
+
+    rows = _Rows(poll)
+    for waiting in group:
+        actor_id = batch.key_of(actors[id(waiting)])
+        actor = people.get(actor_id) if actor_id is not None else None
+        if actor_id is not None and actor is None:
+            continue  # left to `cast`, which says it was removed
+        options = waiting.call.kwargs if waiting.call else {}
+        with batch.in_locale(waiting):
+            try:
+                membership = require_present(actor, meeting, checked_in=present)
+                assert actor is not None
+                ballot = _ballot(
+                    actor,
+                    poll,
+                    membership,
+                    holdings.get(actor.id, []),
+                    choice=options.get("choice"),
+                    split=options.get("split"),
+                    keys=options.get("keys"),
+                    confirm_against_mandate=bool(options.get("confirm_against_mandate")),
+                )
+                receipt, fresh = _receipt(poll, ballot, used, earlier)
+                if fresh:
+                    rows.add(ballot, fresh, receipt)
+                    for h in fresh:
+                        used.add(h.voter_key)
+                        written[h.voter_key] = ballot.parts[h.voter_key]
+                waiting.result = receipt
+            except Exception as error:  # a refusal, or a bug: it fails alone
+                waiting.error = error
+    rows.write()
+    return left
 
 
 def new_tracker() -> str:
