@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from tests.polls.conftest import AWL_CHAIR, WRI_REPS, open_poll
 from voting.extensions import db
@@ -34,12 +34,15 @@ def members(awl: Any, count: int) -> list[int]:
 
 def visible_elsewhere(poll_id: int) -> int:
     """Participations a fresh connection can read: only what is committed."""
-    with db.engine.connect() as connection:  # its own transaction, begun now
-        return int(
-            connection.execute(
-                text("SELECT count(*) FROM participation WHERE poll_id = :poll"), {"poll": poll_id}
-            ).scalar_one()
-        )
+    # A raw connection: no BEGIN of ours (inside the writer that would wait for its lock).
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        mark = "?" if db.engine.dialect.paramstyle == "qmark" else "%s"
+        cursor.execute(f"SELECT count(*) FROM participation WHERE poll_id = {mark}", (poll_id,))
+        return int(cursor.fetchone()[0])
+    finally:
+        connection.close()
 
 
 def test_a_refused_vote_in_a_batch_fails_alone_and_its_caller_gets_the_refusal(
