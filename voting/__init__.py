@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 from werkzeug.routing import IntegerConverter, Map
 
 from voting import config as config_module
@@ -68,13 +69,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from voting import cli, models
 
+    # Built once (every request and every Socket.IO event loads the signed-in person):
+    # SQLAlchemy then keeps its cache key instead of working it out each time.
+    _PERSON_BY_ID = select(models.Person).where(models.Person.id == bindparam("id"))
+
     @login_manager.user_loader
     def load_person(session_id: str) -> models.Person | None:
         # "id:epoch": changing the password bumps the epoch and ends other sessions.
         person_id, _sep, epoch = session_id.partition(":")
         if not person_id.isdigit() or not epoch.isdigit():
             return None
-        person = db.session.get(models.Person, int(person_id))
+        person = db.session.scalar(_PERSON_BY_ID, {"id": int(person_id)})
         if person is None or person.session_epoch != int(epoch):
             return None
         return person

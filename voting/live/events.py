@@ -17,7 +17,7 @@ from flask_socketio import emit, join_room
 
 from voting.extensions import db, socketio
 from voting.live.publish import VIEWS, full_fragments, meeting_room, user_room
-from voting.models import Meeting
+from voting.models import Meeting, Poll
 from voting.services import batch, consensus, deadlines, polls, speaking
 from voting.services.agenda import get_item
 from voting.services.errors import Invalid, NotAllowed, NotFound, ServiceError
@@ -153,7 +153,8 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     The same checks as the ballot page; the acknowledgement follows the commit and carries
     the receipt (a secret ballot's tracker code is shown once, here).
     """
-    poll = polls.get_poll(_number(data, "poll"))
+    poll_id = _number(data, "poll")
+    meeting_id = polls.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
     keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
     if keys is not None and (
         not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
@@ -164,11 +165,11 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in split.values())
     ):
         raise Invalid(_("split gives a whole number of votes per choice."), field="split")
-    version = _version(poll.meeting_id)
+    version = _version(meeting_id)
     receipt, now = batch.call(
         polls.cast,
         _me(),
-        poll,
+        batch.ref(Poll, poll_id),
         choice=choice if isinstance(choice, str) else None,
         split=split or None,
         keys=keys or None,

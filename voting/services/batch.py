@@ -50,7 +50,6 @@ DEFAULT_WINDOW_MS = 5
 DEFAULT_MAX = 500
 DEFAULT_TIMEOUT_SECONDS = 60
 IDLE_SECONDS = 5.0  # a writer with nothing to do for this long stops; the next call starts one
-BREATHE_EVERY = 25  # actions run between two yields to the event loop (the sockets wait)
 
 _shuffler = random.SystemRandom()
 log = logging.getLogger(__name__)
@@ -206,10 +205,8 @@ class Writer:
                 after_commit(mark)  # the first hook to run once committed
                 for runner, group in groups.items():
                     single.extend(_together(runner, group))
-                for done, waiting in enumerate(single, 1):
+                for waiting in single:
                     _one(waiting)
-                    if done % BREATHE_EVERY == 0:
-                        socketio.sleep(0)  # let the sockets be served while a batch runs
             self.batches += 1
         except Exception as error:
             if committed:  # a hook failed after the commit: the actions are stored
@@ -303,6 +300,12 @@ def run(action: Callable[[], T]) -> T:
     if waiting.error is not None:
         raise waiting.error
     return waiting.result
+
+
+def ref(model: type, key: Any) -> Any:
+    """A model instance by class and primary key, for `call`, without loading it here: the
+    writer loads it (and refuses the action if it is gone)."""
+    return _Ref(model, (key,))
 
 
 def _ref(value: Any) -> Any:

@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -146,6 +146,18 @@ def get_poll(poll_id: int) -> Poll:
     if poll is None:
         raise NotFound(_("No such poll."))
     return poll
+
+
+# Built once: SQLAlchemy then keeps its cache key instead of working it out on every vote.
+_MEETING_OF_POLL = select(Poll.meeting_id).where(Poll.id == bindparam("poll"))
+
+
+def meeting_id_of(poll_id: int) -> int:
+    """The id of the poll's meeting (a read of one column), or a clear NotFound."""
+    meeting_id = db.session.scalar(_MEETING_OF_POLL, {"poll": poll_id})
+    if meeting_id is None:
+        raise NotFound(_("No such poll."))
+    return meeting_id
 
 
 def polls_of(meeting: Meeting) -> list[Poll]:
