@@ -43,6 +43,7 @@ def from_environment(instance: Path) -> dict[str, object]:
         "MAIL_FROM": env("MAIL_FROM", "voting@localhost"),
         "RATELIMIT_STORAGE_URI": redis or "memory://",
         "RATELIMIT_LOGIN": env("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_VOTE": env("RATELIMIT_VOTE", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "INVITATION_DAYS": int(env("INVITATION_DAYS", "30")),
         "PASSWORD_RESET_MINUTES": int(env("PASSWORD_RESET_MINUTES", "60")),

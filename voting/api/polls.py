@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from voting.api import api_person, json_body, operation
 from voting.extensions import db
 from voting.models import CardAssignment, Meeting, Poll, PollKind, PollMode, Unit
-from voting.services import batch, entitlements, meetings, polls, representation
+from voting.services import batch, entitlements, meetings, polls, representation, throttle
 from voting.services.errors import Invalid, NotAllowed, NotFound
 from voting.services.members import find_person
 from voting.services.motions import get_amendment, get_motion
@@ -282,6 +282,7 @@ def vote(poll_id: int) -> dict[str, Any]:
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in split.values())
     ):
         raise Invalid(_("split gives a whole number of votes per choice."), field="split")
+    throttle.vote_allowed(api_person())
     receipt = batch.call(  # through the group commit, like the phones
         polls.cast,
         api_person(),

@@ -18,7 +18,7 @@ from flask_socketio import emit, join_room
 from voting.extensions import db, socketio
 from voting.live.publish import VIEWS, full_fragments, meeting_room, user_room
 from voting.models import Meeting, Poll
-from voting.services import batch, consensus, deadlines, polls, speaking
+from voting.services import batch, consensus, deadlines, polls, speaking, throttle
 from voting.services.agenda import get_item
 from voting.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.services.meetings import attending_membership, is_chair
@@ -154,6 +154,7 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     the receipt (a secret ballot's tracker code is shown once, here).
     """
     poll_id = _number(data, "poll")
+    throttle.vote_allowed(_me())
     meeting_id = polls.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
     keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
     if keys is not None and (

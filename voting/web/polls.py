@@ -28,7 +28,7 @@ from voting.models import (
     Unit,
 )
 from voting.rules.messages import Message
-from voting.services import batch, entitlements, meetings, polls, representation
+from voting.services import batch, entitlements, meetings, polls, representation, throttle
 from voting.services.errors import Invalid, NotFound, ServiceError
 from voting.services.floor import decision_choices, polls_on, tracker_listed, vote_modes
 from voting.services.members import find_person
@@ -349,6 +349,7 @@ def vote(poll_id: int):  # type: ignore[no-untyped-def]
         if (form.get(f"split_{choice}") or "").strip().isdigit()
     }
     try:
+        throttle.vote_allowed(me())
         receipt = batch.call(  # through the group commit, like the phones
             polls.cast,
             me(),
