@@ -82,6 +82,26 @@ def _check_numbers(value: Any, path: str) -> None:
             _check_numbers(item, f"{path}[{index}]")
 
 
+def text_field(data: dict[str, Any], key: str, default: str = "") -> str:
+    """A text field of a request body; missing or null gives `default`."""
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise Invalid(_("%(name)s must be text.", name=key), field=key)
+    return value
+
+
+def int_field(data: dict[str, Any], key: str) -> int | None:
+    """A whole-number field of a request body, or None when it is missing or null."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(_("%(name)s must be a whole number.", name=key), field=key)
+    return value
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or a clear 422 if it is missing, not an object, or holds
     a number no record can have."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from voting.api import api_person, json_body, operation
+from voting.api import api_person, int_field, json_body, operation, text_field
 from voting.models import CalledBy, CheckInVia, MeetingKind, PollMode
 from voting.services import agenda, consensus, floor, meetings, motions, speaking
 from voting.services.errors import Invalid, NotFound
@@ -20,22 +20,6 @@ from voting.services.organisations import by_slug
 TAG = "meetings"
 STATE = {"type": "object", "description": "The meeting's state, as in the `state` event"}
 OK = {"type": "object", "properties": {"version": {"type": "integer"}, "id": {"type": "integer"}}}
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str):
-        raise Invalid(_("%(name)s must be text.", name=key), field=key)
-    return value
-
-
-def _optional_int(data: dict[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(_("%(name)s must be a whole number.", name=key), field=key)
-    return value
 
 
 def _done(meeting: Any, made: Any = None) -> dict[str, Any]:
@@ -72,7 +56,7 @@ def schedule(slug: str) -> dict[str, Any]:
     if body is None:
         raise NotFound(_("No such body."))
     try:
-        when = datetime.fromisoformat(_text(data, "scheduled_for"))
+        when = datetime.fromisoformat(text_field(data, "scheduled_for"))
         kind = MeetingKind(data.get("kind", "regular"))
         called_by = CalledBy(data.get("called_by", "schedule"))
     except ValueError as error:
@@ -80,11 +64,11 @@ def schedule(slug: str) -> dict[str, Any]:
     meeting = meetings.schedule_meeting(
         api_person(),
         body,
-        title=_text(data, "title"),
+        title=text_field(data, "title"),
         scheduled_for=when,
         kind=kind,
         called_by=called_by,
-        grounds=_text(data, "grounds"),
+        grounds=text_field(data, "grounds"),
     )
     return state_json(meeting_state(meeting))
 
@@ -106,7 +90,9 @@ def get_meeting(meeting_id: int) -> dict[str, Any]:
 )
 def check_in(meeting_id: int) -> dict[str, Any]:
     meeting = meetings.get_meeting(meeting_id)
-    made = meetings.check_in(api_person(), meeting, _text(json_body(), "code"), CheckInVia.LINK)
+    made = meetings.check_in(
+        api_person(), meeting, text_field(json_body(), "code"), CheckInVia.LINK
+    )
     return _done(meeting, made)
 
 
@@ -151,8 +137,8 @@ def submit_item(meeting_id: int) -> dict[str, Any]:
     item = agenda.submit_item(
         api_person(),
         meeting,
-        section=_text(data, "section") or agenda.sections(meeting)[0],
-        **{name: _text(data, name) for name in fields},
+        section=text_field(data, "section") or agenda.sections(meeting)[0],
+        **{name: text_field(data, name) for name in fields},
     )
     return _done(meeting, item)
 
@@ -181,7 +167,7 @@ def close_item(item_id: int) -> dict[str, Any]:
     response=OK,
 )
 def move_item(item_id: int) -> dict[str, Any]:
-    return _item_action(agenda.move_item, item_id, _optional_int(json_body(), "position") or 1)
+    return _item_action(agenda.move_item, item_id, int_field(json_body(), "position") or 1)
 
 
 @operation(
@@ -219,9 +205,9 @@ def propose_amendment(motion_id: int) -> dict[str, Any]:
     made = motions.propose_amendment(
         api_person(),
         motion,
-        text=_text(data, "text"),
-        paragraph=_optional_int(data, "paragraph"),
-        reason=_text(data, "reason"),
+        text=text_field(data, "text"),
+        paragraph=int_field(data, "paragraph"),
+        reason=text_field(data, "reason"),
     )
     return _done(motion.item.meeting, made)
 
@@ -265,11 +251,11 @@ def put_to_meeting(amendment_id: int) -> dict[str, Any]:
 def open_test(motion_id: int) -> dict[str, Any]:
     motion = motions.get_motion(motion_id)
     data = json_body()
-    amendment_id = _optional_int(data, "amendment")
+    amendment_id = int_field(data, "amendment")
     test = consensus.open_test(
         api_person(),
         motion,
-        minutes=_optional_int(data, "minutes"),
+        minutes=int_field(data, "minutes"),
         amendment=motions.get_amendment(amendment_id) if amendment_id else None,
     )
     return _done(motion.item.meeting, test)
@@ -296,7 +282,7 @@ def open_test(motion_id: int) -> dict[str, Any]:
 def answer(test_id: int) -> dict[str, Any]:
     test = consensus.get_test(test_id)
     data = json_body()
-    consensus.answer(api_person(), test, _text(data, "response"), _text(data, "reason"))
+    consensus.answer(api_person(), test, text_field(data, "response"), text_field(data, "reason"))
     return _done(test.item.meeting)
 
 
@@ -332,18 +318,18 @@ def close_test(test_id: int) -> dict[str, Any]:
 def put_to_vote(motion_id: int) -> dict[str, Any]:
     motion = motions.get_motion(motion_id)
     data = json_body()
-    amendment_id = _optional_int(data, "amendment")
+    amendment_id = int_field(data, "amendment")
     try:
-        mode = PollMode(_text(data, "mode") or "open")
+        mode = PollMode(text_field(data, "mode") or "open")
     except ValueError:
         raise Invalid(_("Check the mode of the poll."), field="mode") from None
     poll = floor.put_to_vote(
         api_person(),
         motion,
         amendment=motions.get_amendment(amendment_id) if amendment_id else None,
-        special=_text(data, "special"),
+        special=text_field(data, "special"),
         mode=mode,
-        minutes=_optional_int(data, "minutes"),
+        minutes=int_field(data, "minutes"),
     )
     return _done(motion.item.meeting, poll)
 
@@ -370,7 +356,10 @@ def raise_hand(item_id: int) -> dict[str, Any]:
     item = agenda.get_item(item_id)
     data = json_body()
     made = speaking.raise_hand(
-        api_person(), item, _text(data, "kind") or "contribution", _text(data, "viewpoint")
+        api_person(),
+        item,
+        text_field(data, "kind") or "contribution",
+        text_field(data, "viewpoint"),
     )
     return _done(item.meeting, made)
 
@@ -393,7 +382,7 @@ def withdraw_hand(request_id: int) -> dict[str, Any]:
 )
 def call_next(item_id: int) -> dict[str, Any]:
     item = agenda.get_item(item_id)
-    called = speaking.call_next(api_person(), item, after=_optional_int(json_body(), "after"))
+    called = speaking.call_next(api_person(), item, after=int_field(json_body(), "after"))
     return _done(item.meeting, called)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from voting.api import api_person, json_body, operation
+from voting.api import api_person, int_field, json_body, operation, text_field
 from voting.extensions import db
 from voting.models import CardAssignment, Meeting, Poll, PollKind, PollMode, Unit
 from voting.services import batch, entitlements, meetings, polls, representation, throttle
@@ -23,26 +23,8 @@ POLL = {"type": "object", "description": "A poll: question, mode, status, progre
 OK = {"type": "object", "properties": {"id": {"type": "integer"}}}
 
 
-def _str(data: dict[str, Any], key: str, default: str = "") -> str:
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise Invalid(_("%(name)s must be text.", name=key), field=key)
-    return value
-
-
-def _int(data: dict[str, Any], key: str) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(_("%(name)s must be a whole number.", name=key), field=key)
-    return value
-
-
 def _day(data: dict[str, Any], key: str) -> date | None:
-    raw = _str(data, key)
+    raw = text_field(data, key)
     if not raw:
         return None
     try:
@@ -52,9 +34,9 @@ def _day(data: dict[str, Any], key: str) -> date | None:
 
 
 def _person(data: dict[str, Any], key: str = "email") -> Any:
-    person = find_person(_str(data, key).strip().lower())
+    person = find_person(text_field(data, key).strip().lower())
     if person is None:
-        raise NotFound(_("Nobody has the email %(email)s.", email=_str(data, key)))
+        raise NotFound(_("Nobody has the email %(email)s.", email=text_field(data, key)))
     return person
 
 
@@ -132,19 +114,19 @@ def create(meeting_id: int) -> dict[str, Any]:
         not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)
     ):
         raise Invalid(_("choices must be a list of texts."), field="choices")
-    motion_id, amendment_id = _int(data, "motion"), _int(data, "amendment")
+    motion_id, amendment_id = int_field(data, "motion"), int_field(data, "amendment")
     poll = polls.create_poll(
         api_person(),
         meeting,
-        question=_str(data, "question"),
+        question=text_field(data, "question"),
         kind=kind,
         mode=mode,
         motion=get_motion(motion_id) if motion_id else None,
         amendment=get_amendment(amendment_id) if amendment_id else None,
         choices=choices,
-        special=_str(data, "special"),
+        special=text_field(data, "special"),
         free_vote=data.get("free_vote") is True,
-        minutes=_int(data, "minutes"),
+        minutes=int_field(data, "minutes"),
     )
     return poll_json(poll)
 
@@ -213,7 +195,7 @@ def close(poll_id: int) -> dict[str, Any]:
 def annul(poll_id: int) -> dict[str, Any]:
     data = json_body()
     made = polls.annul_poll(
-        api_person(), _poll(poll_id), _str(data, "reason"), rerun=data.get("rerun") is True
+        api_person(), _poll(poll_id), text_field(data, "reason"), rerun=data.get("rerun") is True
     )
     return poll_json(made)
 
@@ -338,16 +320,16 @@ def trackers(poll_id: int) -> dict[str, Any]:
 def assign_cards(slug: str) -> dict[str, Any]:
     data = json_body()
     org = by_slug(slug)
-    unit = db.session.get(Unit, _int(data, "unit") or 0)
+    unit = db.session.get(Unit, int_field(data, "unit") or 0)
     if org is None or unit is None or unit.organisation_id != org.id:
         raise NotFound(_("No such unit."))
-    meeting_id = _int(data, "meeting")
+    meeting_id = int_field(data, "meeting")
     meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
     made = representation.assign_cards(
         api_person(),
         unit,
         _person(data),
-        cards=_int(data, "cards"),
+        cards=int_field(data, "cards"),
         meeting=meeting,
         starts_on=_day(data, "starts_on"),
         ends_on=_day(data, "ends_on"),
@@ -384,11 +366,15 @@ def remove_cards(assignment_id: int) -> dict[str, Any]:
 )
 def record_mandate(motion_id: int) -> dict[str, Any]:
     data = json_body()
-    unit = db.session.get(Unit, _int(data, "unit") or 0)
+    unit = db.session.get(Unit, int_field(data, "unit") or 0)
     if unit is None:
         raise NotFound(_("No such unit."))
     made = representation.record_mandate(
-        api_person(), unit, get_motion(motion_id), _str(data, "instruction"), _str(data, "note")
+        api_person(),
+        unit,
+        get_motion(motion_id),
+        text_field(data, "instruction"),
+        text_field(data, "note"),
     )
     return {"id": made.id}
 
@@ -412,13 +398,13 @@ def record_mandate(motion_id: int) -> dict[str, Any]:
 )
 def appoint_proxy(meeting_id: int) -> dict[str, Any]:
     data = json_body()
-    motion_id = _int(data, "motion")
+    motion_id = int_field(data, "motion")
     made = representation.appoint_proxy(
         api_person(),
         meetings.get_meeting(meeting_id),
         _person(data),
         motion=get_motion(motion_id) if motion_id else None,
-        instruction=_str(data, "instruction") or None,
+        instruction=text_field(data, "instruction") or None,
     )
     return {"id": made.id}
 

@@ -8,9 +8,11 @@ from flask import Flask, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from voting.models import Person
 from voting.services.errors import ServiceError
 
 # Areas of the site, each a module with a blueprint `bp`.
@@ -30,6 +32,11 @@ HTTP_MESSAGES = {
     413: _l("The file is too large."),
     429: _l("Too many attempts. Wait a minute and try again."),
 }
+
+
+def me() -> Person | None:
+    """The signed-in person, or None: what the views hand to services as the actor."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def wants_json() -> bool:

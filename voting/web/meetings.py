@@ -12,7 +12,7 @@ from typing import Any
 import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -25,6 +25,7 @@ from voting.services.errors import Invalid, NotFound, ServiceError
 from voting.services.meeting_state import meeting_state, mine
 from voting.services.organisations import by_slug
 from voting.services.permissions import Action, can
+from voting.web import me
 
 bp = Blueprint("meetings", __name__)
 
@@ -32,10 +33,6 @@ bp = Blueprint("meetings", __name__)
 @bp.record_once
 def _bind_socket_events(_state: Any) -> None:
     events.register()
-
-
-def me() -> Person | None:
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def _meeting(meeting_id: int) -> Meeting:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from voting.extensions import db
@@ -34,14 +34,11 @@ from voting.services.floor import decision_choices, polls_on, tracker_listed, vo
 from voting.services.members import find_person
 from voting.services.organisations import by_slug
 from voting.services.permissions import Action, can
+from voting.web import me
 
 bp = Blueprint("polls", __name__)
 
 TRACKERS = "poll_trackers"
-
-
-def me() -> Person | None:
-    return current_user._get_current_object() if current_user.is_authenticated else None
 
 
 def _meeting(meeting_id: int) -> Meeting:
