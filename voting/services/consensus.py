@@ -8,11 +8,16 @@ answers, enforces who may answer and when, and records what the core decided.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Collection
 from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from voting.extensions import db
 from voting.models import (
@@ -34,7 +39,7 @@ from voting.models import (
 )
 from voting.models.base import utcnow
 from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
-from voting.services import audit, deadlines
+from voting.services import audit, batch, deadlines
 from voting.services.database import after_commit, transaction
 from voting.services.errors import Conflict, Invalid, NotFound
 from voting.services.meetings import changed, require_chair, require_present
@@ -182,19 +187,12 @@ def answer(
 
     Answering again replaces the answer (a changed mind, or a phone sending twice).
     Refused once the test is closed or the time agreed has run out.
+
+    Through the group commit the writer runs `answer_together` instead, with the same checks.
     """
     meeting = test.item.meeting
-    require_present(actor, meeting)
+    choice, reason = _checked_answer(actor, test, response, reason)
     assert actor is not None
-    try:
-        choice = Answer(response)
-    except ValueError:
-        raise Invalid(_("Choose one of the answers."), field="response") from None
-    if test.closed_at is not None:
-        raise Conflict(_("This test for agreement is closed."))
-    if utcnow() >= test.deadline:
-        raise Conflict(_("The time agreed is over: the chair records the outcome."))
-    reason = reason.strip()[:1000]
     for attempt in range(2):
         existing = db.session.scalar(
             select(ConsensusAnswer).where(
@@ -219,6 +217,168 @@ def answer(
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _checked_answer(
+    actor: Person | None,
+    test: ConsensusTest,
+    response: str,
+    reason: str,
+    *,
+    checked_in: Collection[int] | None = None,
+) -> tuple[Answer, str]:
+    """Refuse an answer `answer` would refuse, with its reason; or the answer and the reason
+    as stored. `checked_in`: the people known to be checked in (read once for a batch)."""
+    require_present(actor, test.item.meeting, checked_in=checked_in)
+    try:
+        choice = Answer(response)
+    except ValueError:
+        raise Invalid(_("Choose one of the answers."), field="response") from None
+    if test.closed_at is not None:
+        raise Conflict(_("This test for agreement is closed."))
+    if utcnow() >= test.deadline:
+        raise Conflict(_("The time agreed is over: the chair records the outcome."))
+    return choice, reason.strip()[:1000]
+
+
+_ANSWER = inspect.signature(answer)
+
+
+@batch.batched(answer)
+def answer_together(calls: list[batch.Waiting]) -> list[batch.Waiting]:
+    """The batch form of `answer` in the group commit: for each test, read the test (with
+    its item, meeting and body), the people answering (with memberships and roles), their
+    check-ins and their answers already stored once for all its answers; check each as
+    `answer` does (same refusals, same messages; a person answering twice in the batch
+    meets their first answer as stored, so the last one stands); write the changed answers
+    with one upsert, bump the meeting's version and publish once. The unique (test, person)
+    constraint stays the last word on which row an answer updates; if the database refuses
+    the write, every answer runs through `answer` on its own. Returns the calls left to
+    `answer` (anything unusual)."""
+    by_test: dict[int, list[tuple[batch.Waiting, inspect.BoundArguments]]] = {}
+    left: list[batch.Waiting] = []
+    for waiting in calls:
+        call = waiting.call
+        assert call is not None
+        try:
+            bound = _ANSWER.bind(*call.args, **call.kwargs)
+        except TypeError:
+            left.append(waiting)
+            continue
+        bound.apply_defaults()
+        test_id, actor = batch.key_of(bound.arguments["test"]), bound.arguments["actor"]
+        usual = (
+            isinstance(bound.arguments["response"], str)
+            and isinstance(bound.arguments["reason"], str)
+            and (actor is None or isinstance(batch.key_of(actor), int))
+        )
+        if isinstance(test_id, int) and usual:
+            by_test.setdefault(test_id, []).append((waiting, bound))
+        else:
+            left.append(waiting)
+    for test_id, group in by_test.items():
+        left.extend(_answer_in_test(test_id, group))
+    return left
+
+
+def _answer_in_test(
+    test_id: int, group: list[tuple[batch.Waiting, inspect.BoundArguments]]
+) -> list[batch.Waiting]:
+    test = db.session.get(ConsensusTest, test_id)
+    if test is None:
+        return [w for w, _b in group]  # each gets `answer`'s own refusal
+    meeting = test.item.meeting
+    ids = {batch.key_of(b.arguments["actor"]) for _w, b in group} - {None}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person)
+            .where(Person.id.in_(ids))
+            .options(selectinload(Person.memberships), selectinload(Person.roles))
+        )
+    }
+    present = set(
+        db.session.scalars(
+            select(CheckIn.person_id).where(
+                CheckIn.meeting_id == meeting.id, CheckIn.person_id.in_(people)
+            )
+        )
+    )
+    stored: dict[int, tuple[Answer, str]] = {
+        row.person_id: (row.response, row.reason)
+        for row in db.session.execute(
+            select(
+                ConsensusAnswer.person_id, ConsensusAnswer.response, ConsensusAnswer.reason
+            ).where(ConsensusAnswer.test_id == test.id, ConsensusAnswer.person_id.in_(people))
+        )
+    }
+    left: list[batch.Waiting] = []
+    answered: list[tuple[batch.Waiting, int]] = []
+    changed_by: dict[int, tuple[Answer, str]] = {}  # the last answer of each who changed it
+    for waiting, bound in group:
+        actor_id = batch.key_of(bound.arguments["actor"])
+        actor = people.get(actor_id) if actor_id is not None else None
+        if actor_id is not None and actor is None:
+            left.append(waiting)  # `answer` says it was removed
+            continue
+        with batch.in_locale(waiting):
+            try:
+                choice, reason = _checked_answer(
+                    actor,
+                    test,
+                    bound.arguments["response"],
+                    bound.arguments["reason"],
+                    checked_in=present,
+                )
+            except Exception as error:  # a refusal, or a bug: it fails alone
+                waiting.error = error
+                continue
+        assert actor is not None
+        if stored.get(actor.id) != (choice, reason):
+            stored[actor.id] = changed_by[actor.id] = (choice, reason)
+        answered.append((waiting, actor.id))
+    if changed_by:
+        _upsert_answers(test.id, changed_by)
+        changed(meeting, "consensus", users=list(changed_by))
+    if answered:
+        rows = {
+            a.person_id: a
+            for a in db.session.scalars(
+                select(ConsensusAnswer)
+                .where(
+                    ConsensusAnswer.test_id == test.id,
+                    ConsensusAnswer.person_id.in_({p for _w, p in answered}),
+                )
+                .execution_options(populate_existing=True)
+            )
+        }
+        for waiting, person_id in answered:
+            waiting.result = rows[person_id]
+    return left
+
+
+def _upsert_answers(test_id: int, answers: dict[int, tuple[Answer, str]]) -> None:
+    """Store these people's answers in one statement: a new row, or their row updated."""
+    table = ConsensusAnswer.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.test_id, table.c.person_id],
+        set_={
+            "response": statement.excluded.response,
+            "reason": statement.excluded.reason,
+            "at": statement.excluded.at,
+        },
+    )
+    now = utcnow()
+    db.session.execute(
+        statement,
+        [
+            {"test_id": test_id, "person_id": p, "response": c, "reason": r, "at": now}
+            for p, (c, r) in answers.items()
+        ],
+    )
 
 
 def close_test(actor: Person | None, test: ConsensusTest) -> ConsensusTest:
