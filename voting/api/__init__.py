@@ -222,8 +222,4 @@ def openapi():  # type: ignore[no-untyped-def]
 
 
 for _module in MODULES:
-    try:
-        importlib.import_module(_module)
-    except ModuleNotFoundError as error:  # an area not written yet
-        if error.name != _module:
-            raise
+    importlib.import_module(_module)

@@ -35,13 +35,6 @@ def _bind_socket_events(_state: Any) -> None:
     events.register()
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def check_in_url(meeting: Meeting, via: str = "link") -> str:
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     path = url_for("meetings.check_in_page", meeting_id=meeting.id, code=meeting.join_code, via=via)
@@ -156,7 +149,7 @@ def schedule(slug: str):  # type: ignore[no-untyped-def]
 @bp.get("/meetings/<int:meeting_id>")
 @login_required
 def member(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     if meetings.attending_membership(me(), meeting.body) is None:
         if meetings.is_chair(me(), meeting.body):
             return redirect(url_for("meetings.chair", meeting_id=meeting.id))
@@ -168,7 +161,7 @@ def member(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/meetings/<int:meeting_id>/chair")
 @login_required
 def chair(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     if not meetings.is_chair(me(), meeting.body):
         abort(403)
     return screen(meeting, "chair")
@@ -176,19 +169,19 @@ def chair(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/meetings/<int:meeting_id>/projector")
 def projector(meeting_id: int):  # type: ignore[no-untyped-def]
-    return screen(_meeting(meeting_id), "projector")
+    return screen(db.get_or_404(Meeting, meeting_id), "projector")
 
 
 @bp.get("/meetings/<int:meeting_id>/observe")
 def observe(meeting_id: int):  # type: ignore[no-untyped-def]
-    return screen(_meeting(meeting_id), "observer")
+    return screen(db.get_or_404(Meeting, meeting_id), "observer")
 
 
 @bp.get("/meetings/<int:meeting_id>/state")
 def state(meeting_id: int):  # type: ignore[no-untyped-def]
     from voting.services.meeting_state import state_json
 
-    return state_json(meeting_state(_meeting(meeting_id)))
+    return state_json(meeting_state(db.get_or_404(Meeting, meeting_id)))
 
 
 # --- Check-in ----------------------------------------------------------------------------
@@ -197,7 +190,7 @@ def state(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/meetings/<int:meeting_id>/check-in")
 @login_required
 def check_in_page(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     if meetings.check_in_of(me(), meeting) is not None:
         return redirect(url_for("meetings.member", meeting_id=meeting.id))
     return screen(
@@ -211,7 +204,7 @@ def check_in_page(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/meetings/<int:meeting_id>/check-in")
 @login_required
 def check_in(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     via = CheckInVia.QR if request.form.get("via") == "qr" else CheckInVia.LINK
     code = request.form.get("code", "").strip()
     try:
@@ -225,7 +218,7 @@ def check_in(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/meetings/<int:meeting_id>/check-in-member")
 @login_required
 def check_in_member(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     email = request.form.get("email", "").strip().lower()
     person = db.session.scalar(select(Person).where(Person.email == email))
     if person is None:
@@ -241,21 +234,21 @@ def check_in_member(meeting_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/meetings/<int:meeting_id>/open")
 @login_required
 def open_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = meetings.open_meeting(me(), _meeting(meeting_id))
+    meeting = meetings.open_meeting(me(), db.get_or_404(Meeting, meeting_id))
     return back(meeting, "chair")
 
 
 @bp.post("/meetings/<int:meeting_id>/close")
 @login_required
 def close_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = meetings.close_meeting(me(), _meeting(meeting_id))
+    meeting = meetings.close_meeting(me(), db.get_or_404(Meeting, meeting_id))
     return back(meeting, "chair")
 
 
 @bp.post("/meetings/<int:meeting_id>/items")
 @login_required
 def submit_item(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = request.form.to_dict()
     try:
         agenda.submit_item(

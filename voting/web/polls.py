@@ -41,18 +41,8 @@ bp = Blueprint("polls", __name__)
 TRACKERS = "poll_trackers"
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 def _poll(poll_id: int) -> Poll:
-    poll = db.session.get(Poll, poll_id)
-    if poll is None:
-        abort(404)
-    return polls.close_if_due(poll)
+    return polls.close_if_due(db.get_or_404(Poll, poll_id))
 
 
 def _optional_int(name: str) -> int | None:
@@ -205,13 +195,13 @@ def _polls_page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[str,
 
 @bp.get("/meetings/<int:meeting_id>/polls")
 def meeting_polls(meeting_id: int):  # type: ignore[no-untyped-def]
-    return _polls_page(_meeting(meeting_id))
+    return _polls_page(db.get_or_404(Meeting, meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/polls")
 @login_required
 def create(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = request.form.to_dict()
     try:
         motion_id = _optional_int("motion")
@@ -465,9 +455,7 @@ def assign_cards(slug: str):  # type: ignore[no-untyped-def]
 def remove_cards(assignment_id: int):  # type: ignore[no-untyped-def]
     from voting.models import CardAssignment
 
-    assignment = db.session.get(CardAssignment, assignment_id)
-    if assignment is None:
-        abort(404)
+    assignment = db.get_or_404(CardAssignment, assignment_id)
     slug = assignment.unit.organisation.slug
     representation.remove_cards(me(), assignment)
     flash(_("Cards taken back."), "success")
@@ -480,7 +468,7 @@ def remove_cards(assignment_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/meetings/<int:meeting_id>/mandates")
 @login_required
 def mandates(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     units = [u for u in meeting.body.organisation.units if representation.may_mandate(me(), u)]
     if not units:
         abort(403)
@@ -510,7 +498,7 @@ def record_mandate(motion_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/meetings/<int:meeting_id>/units/<int:unit_id>/report")
 @login_required
 def unit_report(meeting_id: int, unit_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.organisation_id != meeting.body.organisation_id:
         abort(404)
@@ -546,13 +534,13 @@ def _proxies_page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[st
 @bp.get("/meetings/<int:meeting_id>/proxies")
 @login_required
 def proxies(meeting_id: int):  # type: ignore[no-untyped-def]
-    return _proxies_page(_meeting(meeting_id))
+    return _proxies_page(db.get_or_404(Meeting, meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/proxies")
 @login_required
 def appoint_proxy(meeting_id: int):  # type: ignore[no-untyped-def]
-    meeting = _meeting(meeting_id)
+    meeting = db.get_or_404(Meeting, meeting_id)
     form = request.form.to_dict()
     try:
         motion_id = _optional_int("motion")
