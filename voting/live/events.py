@@ -12,7 +12,6 @@ from functools import wraps
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_socketio import emit, join_room
 
 from voting.extensions import db, socketio
@@ -22,6 +21,7 @@ from voting.services import batch, consensus, deadlines, polls, speaking, thrott
 from voting.services.agenda import get_item
 from voting.services.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.services.meetings import attending_membership, is_chair
+from voting.web import me
 
 
 def _acknowledged(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
@@ -47,10 +47,6 @@ def _number(data: dict[str, Any], key: str) -> int:
     return int(value)
 
 
-def _me() -> Any:
-    return current_user._get_current_object() if current_user.is_authenticated else None
-
-
 def may_watch(view: str, meeting: Meeting, person: Any) -> bool:
     """Whether `person` may receive the pushes of a screen of the meeting."""
     if view == "chair":
@@ -68,18 +64,18 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
     if meeting is None:
         raise NotFound(_("No such meeting."))
     view = str(data.get("view", ""))
-    me = _me()
-    if not may_watch(view, meeting, me):
+    person = me()
+    if not may_watch(view, meeting, person):
         raise NotAllowed(_("You do not have the right to see this screen."))
     if view == "state":
         join_room(meeting_room(meeting.id))
     else:
         join_room(meeting_room(meeting.id, view))
-    if me is not None:
-        join_room(user_room(me.id))
+    if person is not None:
+        join_room(user_room(person.id))
     known = data.get("version")
     if view != "state" and known != meeting.version:
-        emit("fragments", full_fragments(meeting.id, view, me))
+        emit("fragments", full_fragments(meeting.id, view, person))
     return {"ok": True, "version": meeting.version}
 
 
@@ -88,9 +84,9 @@ def resync(data: dict[str, Any]) -> dict[str, Any]:
     """Send the whole screen again (after a gap in versions or a reconnect)."""
     meeting = db.session.get(Meeting, _number(data, "meeting"))
     view = str(data.get("view", ""))
-    if meeting is None or view not in VIEWS or not may_watch(view, meeting, _me()):
+    if meeting is None or view not in VIEWS or not may_watch(view, meeting, me()):
         raise NotAllowed(_("You do not have the right to see this screen."))
-    emit("fragments", full_fragments(meeting.id, view, _me()))
+    emit("fragments", full_fragments(meeting.id, view, me()))
     return {"ok": True, "version": meeting.version}
 
 
@@ -111,7 +107,7 @@ def answer(data: dict[str, Any]) -> dict[str, Any]:
     test = consensus.get_test(_number(data, "test"))
     version = batch.call(
         consensus.answer,
-        _me(),
+        me(),
         test,
         str(data.get("response", "")),
         str(data.get("reason", "")),
@@ -127,7 +123,7 @@ def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
     version = _version(item.meeting_id)
     request_id, now = batch.call(
         speaking.raise_hand,
-        _me(),
+        me(),
         item,
         str(data.get("kind", "contribution")),
         str(data.get("viewpoint") or ""),
@@ -141,7 +137,7 @@ def withdraw_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Lower your hand: {request}."""
     request_ = speaking.get_request(_number(data, "request"))
     version = batch.call(
-        speaking.withdraw_hand, _me(), request_, result=_version(request_.item.meeting_id)
+        speaking.withdraw_hand, me(), request_, result=_version(request_.item.meeting_id)
     )
     return {"ok": True, "version": version}
 
@@ -154,7 +150,7 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     the receipt (a secret ballot's tracker code is shown once, here).
     """
     poll_id = _number(data, "poll")
-    throttle.vote_allowed(_me())
+    throttle.vote_allowed(me())
     meeting_id = polls.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
     keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
     if keys is not None and (
@@ -169,7 +165,7 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     version = _version(meeting_id)
     receipt, now = batch.call(
         polls.cast,
-        _me(),
+        me(),
         batch.ref(Poll, poll_id),
         choice=choice if isinstance(choice, str) else None,
         split=split or None,
