@@ -9,8 +9,8 @@ monkey.patch_all()
 
 import os  # noqa: E402
 
-from voting import create_app  # noqa: E402
-from voting.extensions import socketio  # noqa: E402
+from voting.app import create_app  # noqa: E402
+from voting.core.extensions import socketio  # noqa: E402
 
 app = create_app()
 

@@ -9,10 +9,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from voting.extensions import db
-from voting.models import ApiToken, Person
-from voting.services import tokens
-from voting.services.database import transaction
+from voting.core.database import transaction
+from voting.core.extensions import db
+from voting.membership.models import ApiToken, Person
+from voting.membership.services import tokens
 
 
 def person(email: str) -> Person:

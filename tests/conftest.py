@@ -11,8 +11,8 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from voting import create_app
-from voting.extensions import db
+from voting.app import create_app
+from voting.core.extensions import db
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -76,7 +76,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def demo(app: Flask) -> None:
     """The four demo organisations with their people (password: demo-password)."""
-    from voting.services.demo import load_demo
+    from voting.demo import load_demo
 
     load_demo()
 
@@ -94,9 +94,9 @@ def mailbox(app: Flask) -> Iterator[object]:
 @pytest.fixture
 def newcomer(demo: None) -> object:
     """Nadia, on the WRI roll (Section X) without a password: she has not joined yet."""
-    from voting.models import Membership, Person
-    from voting.services.database import transaction
-    from voting.services.organisations import by_slug
+    from voting.core.database import transaction
+    from voting.membership.models import Membership, Person
+    from voting.org.services.organisations import by_slug
 
     with transaction():
         wri = by_slug("wri")

@@ -8,11 +8,12 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from voting.extensions import db
-from voting.models import Organisation, Person
-from voting.services import audit
-from voting.services.database import transaction
-from voting.services.passwords import MIN_LENGTH, hash_password
+from voting.core import audit
+from voting.core.database import transaction
+from voting.core.extensions import db
+from voting.membership.models import Person
+from voting.membership.services.passwords import MIN_LENGTH, hash_password
+from voting.org.models import Organisation
 
 group = AppGroup("voting", help="Operate the voting platform.")
 
@@ -27,7 +28,7 @@ def init_db() -> None:
 @group.command("demo")
 def demo() -> None:
     """Load the demo organisations (idempotent) and print their logins."""
-    from voting.services.demo import DEMO_PASSWORD, load_demo
+    from voting.demo import DEMO_PASSWORD, load_demo
 
     logins = load_demo()
     url = current_app.config["PUBLIC_URL"]
@@ -85,9 +86,9 @@ def simulate(
     meeting_id: int, members: int, url: str | None, seconds: float, speed: float, seed: int | None
 ) -> None:
     """Join simulated members to a meeting: they raise hands, answer tests and vote."""
-    from voting.live.simulate import run
-    from voting.models import Meeting
-    from voting.services.simulation import simulated_members
+    from voting.meetings.models import Meeting
+    from voting.meetings.services.simulation import simulated_members
+    from voting.meetings.simulate import run
 
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:

@@ -6,9 +6,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.smtp import Inbox
-from voting.extensions import db
-from voting.models import Membership, Person
-from voting.services.accounts import create_api_token
+from voting.core.extensions import db
+from voting.membership.models import Membership, Person
+from voting.membership.services.accounts import create_api_token
 
 
 def bearer(email: str) -> dict[str, str]:

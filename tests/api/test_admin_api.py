@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.admin_support import bearer, person
-from voting.services.organisations import by_slug
+from voting.org.services.organisations import by_slug
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from schemathesis import GenerationMode
 from sqlalchemy import select
 
 from tests.admin_support import bearer
-from voting.extensions import db
-from voting.models import ApiToken, Person
-from voting.services.tokens import digest
+from voting.core.extensions import db
+from voting.membership.models import ApiToken, Person
+from voting.membership.services.tokens import digest
 
 SECRET = "fuzz-token-secret"
 

@@ -39,15 +39,17 @@ def environment(database: Path, port: int) -> dict[str, str]:
 
 def prepare(database: Path, port: int, members: int, *, minutes: int | None = None) -> dict:
     """Make the database; return what clients need: ids, session cookies, the chair's token."""
-    from voting import create_app
-    from voting.extensions import db
-    from voting.live.simulate import session_cookie
-    from voting.models import ApiToken, Body, Person
-    from voting.models.base import utcnow
-    from voting.services import agenda, meetings, polls
-    from voting.services.demo import load_demo
-    from voting.services.simulation import simulated_members
-    from voting.services.tokens import digest, new_secret
+    from voting.app import create_app
+    from voting.ballots.services import polls
+    from voting.core.columns import utcnow
+    from voting.core.extensions import db
+    from voting.demo import load_demo
+    from voting.meetings.services import agenda, meetings
+    from voting.meetings.services.simulation import simulated_members
+    from voting.meetings.simulate import session_cookie
+    from voting.membership.models import ApiToken, Person
+    from voting.membership.services.tokens import digest, new_secret
+    from voting.org.models import Body
 
     app = create_app(config(database, port))
     with app.app_context():

@@ -15,13 +15,13 @@ from pathlib import Path  # noqa: E402
 
 
 def serve_app(port: int, folder: Path, members: int) -> None:
-    from voting import create_app
-    from voting.extensions import db, socketio
-    from voting.live.simulate import session_cookie
-    from voting.models import ApiToken, Person
-    from voting.services import agenda
-    from voting.services.simulation import load_demo_meeting, simulated_members
-    from voting.services.tokens import digest, new_secret
+    from voting.app import create_app
+    from voting.core.extensions import db, socketio
+    from voting.meetings.services import agenda
+    from voting.meetings.services.simulation import load_demo_meeting, simulated_members
+    from voting.meetings.simulate import session_cookie
+    from voting.membership.models import ApiToken, Person
+    from voting.membership.services.tokens import digest, new_secret
 
     app = create_app(
         {
@@ -33,7 +33,7 @@ def serve_app(port: int, folder: Path, members: int) -> None:
     )
     with app.app_context():
         db.create_all()
-        from voting.services.demo import load_demo
+        from voting.demo import load_demo
 
         load_demo()
         meeting = load_demo_meeting()

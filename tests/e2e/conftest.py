@@ -19,8 +19,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from voting import create_app
-from voting.extensions import db
+from voting.app import create_app
+from voting.core.extensions import db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -73,7 +73,7 @@ def serving(directory: Path) -> Iterator[tuple[str, Flask]]:
     )
     with app.app_context():
         db.create_all()
-        from voting.services.demo import load_demo
+        from voting.demo import load_demo
 
         load_demo()
         db.session.remove()

@@ -79,9 +79,11 @@ def test_poll_pages_are_accessible(live_app, browser) -> None:
     from tests.e2e.conftest import PHONE
     from tests.e2e.test_floor_votes import wri_conference
     from tests.e2e.test_live_meeting import sign_in as sign_in_live
-    from voting.extensions import db
-    from voting.models import Person, PollMode
-    from voting.services import agenda, consensus, floor, meetings, motions, polls
+    from voting.ballots.models import PollMode
+    from voting.ballots.services import polls
+    from voting.core.extensions import db
+    from voting.meetings.services import agenda, consensus, floor, meetings, motions
+    from voting.membership.models import Person
 
     url, app = live_app
     reps = ["xavier", "yusuf", "pia", "quinn"]

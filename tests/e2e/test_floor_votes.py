@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from tests.e2e.conftest import PHONE, assert_fits_phone, screenshot
 from tests.e2e.test_live_meeting import live_connected, sign_in
-from voting.extensions import db
-from voting.models import Body, Person, Unit
-from voting.models.base import utcnow
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.membership.models import Person
+from voting.org.models import Body, Unit
 
 CHAIR = "chris@wri.example"
 REPS = {
@@ -42,8 +43,8 @@ def wri_conference(app, title: str) -> int:  # type: ignore[no-untyped-def]
     """A WRI conference meeting of its own, in session: the conscientious objection motion
     and a constitution amendment on the agenda, each representative holding their unit's
     voting cards for it. Returns its id."""
-    from voting.services import agenda, meetings, representation
-    from voting.services.simulation import DEMO_MOTION
+    from voting.meetings.services import agenda, meetings, representation
+    from voting.meetings.services.simulation import DEMO_MOTION
 
     with app.app_context():
         chair, secretary = person(CHAIR), person("ana@wri.example")
@@ -86,7 +87,8 @@ def wsm_council(live_app) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     """A WSM delegate council in session on a motion that Galway mandates its delegates to
     support; the chair has opened the vote. (address, meeting id)"""
     url, app = live_app
-    from voting.services import agenda, meetings, polls, representation
+    from voting.ballots.services import polls
+    from voting.meetings.services import agenda, meetings, representation
 
     with app.app_context():
         sam = person("sam@wsm.example")

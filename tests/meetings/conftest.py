@@ -12,15 +12,16 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from voting.extensions import db, socketio
-from voting.models import ApiToken, Meeting, Person
-from voting.services.tokens import digest, new_secret
+from voting.core.extensions import db, socketio
+from voting.meetings.models import Meeting
+from voting.membership.models import ApiToken, Person
+from voting.membership.services.tokens import digest, new_secret
 
 
 @pytest.fixture
 def live(app: Flask) -> Flask:
     """The app with the demo data; pushes go out at once, forms need no CSRF token."""
-    from voting.services.demo import load_demo
+    from voting.demo import load_demo
 
     app.config["LIVE_COALESCE_SECONDS"] = 0
     app.config["WTF_CSRF_ENABLED"] = False
@@ -86,7 +87,7 @@ def socket_for(live: Flask) -> Callable[[FlaskClient | None], Any]:
 @pytest.fixture
 def conference(live: Flask) -> Meeting:
     """The demo WRI conference meeting: in session, four items, the third with a motion."""
-    from voting.services.simulation import load_demo_meeting
+    from voting.meetings.services.simulation import load_demo_meeting
 
     meeting = load_demo_meeting()
     assert meeting is not None

@@ -18,18 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from tests.meetings.conftest import person
 from tests.polls.conftest import AWL_CHAIR, new_meeting
 from tests.polls.test_batch_votes import members
-from voting.extensions import db
-from voting.models import (
-    CheckIn,
-    CheckInVia,
-    ConsensusAnswer,
-    ConsensusTest,
-    Meeting,
-    Membership,
-    Person,
-)
-from voting.services import agenda, batch, consensus
-from voting.services.errors import ServiceError
+from voting.core import batch
+from voting.core.errors import ServiceError
+from voting.core.extensions import db
+from voting.meetings.models import CheckIn, CheckInVia, ConsensusAnswer, ConsensusTest, Meeting
+from voting.meetings.services import agenda, consensus
+from voting.membership.models import Membership, Person
 
 Attempt = tuple[int, int, str, str]  # (person id, test id, response, reason)
 

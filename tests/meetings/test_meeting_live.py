@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.meetings.conftest import person
-from voting.services import agenda, consensus
+from voting.meetings.services import agenda, consensus
 
 CHAIR = "chris@wri.example"
 

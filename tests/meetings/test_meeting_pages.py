@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 from tests.meetings.conftest import person, token_for
-from voting.models.base import utcnow
-from voting.services import agenda, consensus
+from voting.core.columns import utcnow
+from voting.meetings.services import agenda, consensus
 
 CHAIR = "chris@wri.example"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.meetings.conftest import person
-from voting.extensions import db
-from voting.models import (
+from voting.core.audit import AuditEvent
+from voting.core.columns import utcnow
+from voting.core.errors import Conflict, Invalid, NotAllowed
+from voting.core.extensions import db
+from voting.meetings.models import (
     AmendmentStatus,
-    AuditEvent,
-    Body,
     CalledBy,
     ConsensusAnswer,
     ConsensusOutcome,
@@ -24,9 +25,8 @@ from voting.models import (
     MotionStatus,
     SpeakerRequest,
 )
-from voting.models.base import utcnow
-from voting.services import agenda, consensus, meetings, motions, speaking
-from voting.services.errors import Conflict, Invalid, NotAllowed
+from voting.meetings.services import agenda, consensus, meetings, motions, speaking
+from voting.org.models import Body
 
 CHAIR = "chris@wri.example"
 MEMBERS = ("xavier@wri.example", "yusuf@wri.example", "quinn@wri.example")

@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from tests.meetings import conftest as shared
 from tests.meetings.conftest import person, token_for
-from voting.extensions import db
-from voting.models import AttendanceRecord, Body, Meeting, Motion, Poll, PollMode, Unit
-from voting.models.base import utcnow
-from voting.services import agenda, meetings, polls, representation
+from voting.ballots.models import Poll, PollMode
+from voting.ballots.services import polls
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.meetings.models import Meeting, Motion
+from voting.meetings.services import agenda, meetings, representation
+from voting.org.models import AttendanceRecord, Body, Unit
 
 # Fixtures shared with the meeting suite.
 live, conference, signed_in, socket_for = (

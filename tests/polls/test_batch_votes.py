@@ -15,22 +15,21 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.polls.conftest import AWL_CHAIR, WRI_CHAIR, WRI_REPS, check_in, open_poll
-from voting.extensions import db
-from voting.models import (
+from voting.ballots.models import (
     BallotTracker,
-    CheckIn,
-    CheckInVia,
-    Meeting,
-    Membership,
     Participation,
-    Person,
     PollEntitlement,
     PollMode,
     SecretBallot,
     Vote,
 )
-from voting.services import batch, polls, representation
-from voting.services.errors import ServiceError
+from voting.ballots.services import polls
+from voting.core import batch
+from voting.core.errors import ServiceError
+from voting.core.extensions import db
+from voting.meetings.models import CheckIn, CheckInVia, Meeting
+from voting.meetings.services import representation
+from voting.membership.models import Membership, Person
 
 Attempt = tuple[int, dict[str, Any]]  # (person id, what they send to cast)
 

@@ -12,10 +12,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.polls.conftest import AWL_CHAIR, open_poll, person
-from voting.extensions import db
-from voting.models import CheckIn, CheckInVia, Membership, Participation, Person, Vote
-from voting.services import polls
-from voting.services.errors import Conflict
+from voting.ballots.models import Participation, Vote
+from voting.ballots.services import polls
+from voting.core.errors import Conflict
+from voting.core.extensions import db
+from voting.meetings.models import CheckIn, CheckInVia
+from voting.membership.models import Membership, Person
 
 VOTERS = 250
 ATTEMPTS_PER_VOTER = 4

@@ -15,11 +15,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.polls.conftest import WRI_CHAIR, WRI_REPS, motion_of, open_poll, person, vote
-from voting import create_app
-from voting.extensions import db
-from voting.models import AuditEvent, ConsensusOutcome, ConsensusTest, Poll, PollStatus
-from voting.models.base import utcnow
-from voting.services import agenda, consensus, deadlines
+from voting.app import create_app
+from voting.ballots.models import Poll, PollStatus
+from voting.core import deadlines
+from voting.core.audit import AuditEvent
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.meetings.models import ConsensusOutcome, ConsensusTest
+from voting.meetings.services import agenda, consensus
 
 
 @pytest.fixture

@@ -13,10 +13,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.polls.conftest import AWL_CHAIR, WRI_REPS, open_poll
-from voting.extensions import db
-from voting.models import CheckIn, CheckInVia, Membership, Participation, Person, Vote
-from voting.services import batch, polls
-from voting.services.errors import Invalid, NotAllowed
+from voting.ballots.models import Participation, Vote
+from voting.ballots.services import polls
+from voting.core import batch
+from voting.core.errors import Invalid, NotAllowed
+from voting.core.extensions import db
+from voting.meetings.models import CheckIn, CheckInVia
+from voting.membership.models import Membership, Person
 
 VOTERS = 12
 
@@ -142,7 +145,7 @@ def test_a_phone_votes_over_the_socket_and_a_refusal_comes_back_as_its_error(
 
 def test_a_vote_sent_from_inside_a_service_transaction_runs_in_it(live: Flask, awl) -> None:
     """No deadlock: a writer waiting for a transaction that waits for the writer."""
-    from voting.services.database import transaction
+    from voting.core.database import transaction
 
     ids = members(awl, 1)
     poll_id = open_poll(awl, AWL_CHAIR).id

@@ -10,18 +10,11 @@ import re
 import pytest
 
 from tests.polls.conftest import WRI_CHAIR, WRI_REPS, motion_of, person
-from voting.models import (
-    AmendmentStatus,
-    Meeting,
-    Motion,
-    MotionStatus,
-    Poll,
-    PollKind,
-    PollMode,
-    PollStatus,
-)
-from voting.services import agenda, consensus, floor, motions, polls
-from voting.services.errors import Conflict, NotAllowed
+from voting.ballots.models import Poll, PollKind, PollMode, PollStatus
+from voting.ballots.services import polls
+from voting.core.errors import Conflict, NotAllowed
+from voting.meetings.models import AmendmentStatus, Meeting, Motion, MotionStatus
+from voting.meetings.services import agenda, consensus, floor, motions
 
 X, Y, P, Q = (WRI_REPS[u] for u in ("Section X", "Section Y", "Associate P", "Associate Q"))
 

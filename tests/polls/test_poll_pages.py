@@ -18,9 +18,11 @@ from tests.polls.conftest import (
     person,
     unit,
 )
-from voting.extensions import db
-from voting.models import CardAssignment, Poll, PollMode, PollStatus, Proxy
-from voting.services import polls, representation
+from voting.ballots.models import Poll, PollMode, PollStatus
+from voting.ballots.services import polls
+from voting.core.extensions import db
+from voting.meetings.models import CardAssignment, Proxy
+from voting.meetings.services import representation
 
 XAVIER, YUSUF, PIA, QUINN = WRI_REPS.values()
 

@@ -25,19 +25,14 @@ from tests.polls.conftest import (
     unit,
     vote,
 )
-from voting.extensions import db
-from voting.models import (
-    AmendmentStatus,
-    AuditEvent,
-    Participation,
-    PollMode,
-    PollStatus,
-    Proxy,
-    Vote,
-)
-from voting.models.base import utcnow
-from voting.services import entitlements, motions, polls, representation
-from voting.services.errors import Conflict, Invalid, NotAllowed
+from voting.ballots.models import Participation, PollMode, PollStatus, Vote
+from voting.ballots.services import entitlements, polls
+from voting.core.audit import AuditEvent
+from voting.core.columns import utcnow
+from voting.core.errors import Conflict, Invalid, NotAllowed
+from voting.core.extensions import db
+from voting.meetings.models import AmendmentStatus, Proxy
+from voting.meetings.services import motions, representation
 
 XAVIER, YUSUF, PIA, QUINN = WRI_REPS.values()
 
@@ -412,7 +407,7 @@ def test_a_multiple_choice_poll_chooses_the_option_with_most_votes(wri) -> None:
 
 def test_an_amendment_carried_by_vote_becomes_part_of_the_motion(wri) -> None:
     motion = motion_of(wri)
-    from voting.services import agenda
+    from voting.meetings.services import agenda
 
     agenda.open_item(person(WRI_CHAIR), motion.item)
     amendment = motions.propose_amendment(person(XAVIER), motion, text="A new text.", paragraph=2)

@@ -18,18 +18,11 @@ from sqlalchemy import select, text
 
 from tests.conftest import POSTGRES_URL
 from tests.polls.conftest import WSM_CHAIR, check_in, open_poll, person
-from voting.extensions import db
-from voting.models import (
-    AttendanceRecord,
-    Membership,
-    Person,
-    PollMode,
-    Role,
-    RoleKind,
-    Unit,
-    UnitKind,
-)
-from voting.services import polls
+from voting.ballots.models import PollMode
+from voting.ballots.services import polls
+from voting.core.extensions import db
+from voting.membership.models import Membership, Person, Role, RoleKind
+from voting.org.models import AttendanceRecord, Unit, UnitKind
 
 
 def _more_delegates(meeting, count: int) -> list[str]:  # type: ignore[no-untyped-def]

@@ -4,8 +4,8 @@ vote on."""
 from __future__ import annotations
 
 from tests.polls.conftest import WRI_CHAIR, open_poll, person
-from voting.services import polls
-from voting.services.meeting_state import meeting_state, state_json
+from voting.ballots.services import polls
+from voting.meetings.state import meeting_state, state_json
 
 
 def test_the_state_names_the_open_poll_and_forgets_it_once_closed(wri) -> None:

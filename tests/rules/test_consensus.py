@@ -7,13 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voting.rules.consensus import (
-    ConsensusSettings,
-    NextStep,
-    Response,
-    Status,
-    consensus_outcome,
-)
+from voting.rules.consensus import ConsensusSettings, NextStep, Response, Status, consensus_outcome
 from voting.rules.thresholds import SIMPLE_MAJORITY
 
 MIN = dt.timedelta(minutes=1)

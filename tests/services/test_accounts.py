@@ -9,15 +9,16 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from tests.smtp import Inbox
-from voting.extensions import db
-from voting.models import ApiToken, AuditEvent, Invitation, Membership, PasswordReset, Person
-from voting.services import accounts
-from voting.services.database import transaction
-from voting.services.demo import DEMO_PASSWORD
-from voting.services.errors import Conflict, Invalid, NotAllowed, NotFound
-from voting.services.organisations import by_slug
-from voting.services.passwords import verify_password
-from voting.services.tokens import digest
+from voting.core.audit import AuditEvent
+from voting.core.database import transaction
+from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from voting.core.extensions import db
+from voting.demo import DEMO_PASSWORD
+from voting.membership.models import ApiToken, Invitation, Membership, PasswordReset, Person
+from voting.membership.services import accounts
+from voting.membership.services.passwords import verify_password
+from voting.membership.services.tokens import digest
+from voting.org.services.organisations import by_slug
 
 NEW_PASSWORD = "a long new password"
 

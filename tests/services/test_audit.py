@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from voting.extensions import db
-from voting.models import AuditEvent
-from voting.services import audit
-from voting.services.database import transaction
+from voting.core import audit
+from voting.core.audit import AuditEvent
+from voting.core.database import transaction
+from voting.core.extensions import db
 
 
 def test_altered_entry_breaks_the_chain_at_that_entry(app) -> None:

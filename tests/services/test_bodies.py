@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin_support import person
-from voting.extensions import db
-from voting.models import AuditEvent
-from voting.services import bodies
-from voting.services.errors import Conflict, Invalid, NotAllowed
-from voting.services.organisations import by_slug
+from voting.core.audit import AuditEvent
+from voting.core.errors import Conflict, Invalid, NotAllowed
+from voting.core.extensions import db
+from voting.org.services import bodies
+from voting.org.services.organisations import by_slug
 
 
 def conference():  # type: ignore[no-untyped-def]

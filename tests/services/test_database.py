@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import POSTGRES_URL
-from voting.extensions import db
+from voting.core.extensions import db
 
 
 def test_backend_is_the_one_asked_for(app) -> None:

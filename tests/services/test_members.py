@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin_support import person
-from voting.extensions import db
-from voting.models import AuditEvent, MemberStatus, Role, RoleKind
-from voting.services import members
-from voting.services.database import transaction
-from voting.services.errors import Conflict, Invalid, NotAllowed
-from voting.services.organisations import by_slug
+from voting.core.audit import AuditEvent
+from voting.core.database import transaction
+from voting.core.errors import Conflict, Invalid, NotAllowed
+from voting.core.extensions import db
+from voting.membership.models import MemberStatus, Role, RoleKind
+from voting.membership.services import members
+from voting.org.services.organisations import by_slug
 
 
 def unit(org_slug: str, name: str):  # type: ignore[no-untyped-def]

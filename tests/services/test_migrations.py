@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
-from voting import create_app
-from voting.extensions import db
+from voting.app import create_app
+from voting.core.extensions import db
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from voting.constitutions import load_preset, preset_keys
 from voting.constitutions.schema import BodySettings, SettingsError
-from voting.extensions import db
-from voting.models import AuditEvent, Body, Organisation
-from voting.services import audit
-from voting.services.errors import Conflict, Invalid
-from voting.services.organisations import create_from_preset
+from voting.core import audit
+from voting.core.audit import AuditEvent
+from voting.core.errors import Conflict, Invalid
+from voting.core.extensions import db
+from voting.org.models import Body, Organisation
+from voting.org.services.organisations import create_from_preset
 
 
 def body(org: Organisation, slug: str) -> BodySettings:

@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.admin_support import person
-from voting.extensions import db
-from voting.models import AuditEvent, Membership, MemberStatus, Person, Unit
-from voting.services import roll
-from voting.services.errors import Invalid, NotAllowed
-from voting.services.organisations import by_slug
-from voting.services.roll import RollOptions, decode, import_roll
+from voting.core.audit import AuditEvent
+from voting.core.errors import Invalid, NotAllowed
+from voting.core.extensions import db
+from voting.membership.models import Membership, MemberStatus, Person
+from voting.membership.services import roll
+from voting.membership.services.roll import RollOptions, decode, import_roll
+from voting.org.models import Unit
+from voting.org.services.organisations import by_slug
 
 HEADER = "name,email,unit,status\n"
 

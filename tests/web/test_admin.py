@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.admin_support import csrf_token, form_values, person, sign_in
-from voting.extensions import db
-from voting.models import AuditEvent, MemberStatus
-from voting.services.bodies import body_in
-from voting.services.organisations import by_slug
+from voting.core.audit import AuditEvent
+from voting.core.extensions import db
+from voting.membership.models import MemberStatus
+from voting.org.services.bodies import body_in
+from voting.org.services.organisations import by_slug
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_a_unit_name_taken_is_shown_on_the_field_with_what_was_typed(client, ana
 def test_wsm_secretary_marks_members_due_to_lapse(client, demo) -> None:
     from datetime import date, timedelta
 
-    from voting.services.database import transaction
+    from voting.core.database import transaction
 
     mo = person("mo@wsm.example").memberships[0]
     with transaction():

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.smtp import Inbox
-from voting.extensions import db
-from voting.models import Invitation, Membership, PasswordReset, Person
-from voting.models.base import utcnow
-from voting.services.database import transaction
-from voting.services.demo import DEMO_PASSWORD
-from voting.services.tokens import digest
+from voting.core.columns import utcnow
+from voting.core.database import transaction
+from voting.core.extensions import db
+from voting.demo import DEMO_PASSWORD
+from voting.membership.models import Invitation, Membership, PasswordReset, Person
+from voting.membership.services.tokens import digest
 
 TOKEN = re.compile(r'name="csrf[_-]token" (?:value|content)="([^"]+)"')
 NEW_PASSWORD = "a long new password"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voting.i18n import describe
+from voting.core.i18n import describe
 from voting.rules.messages import Message
 
 

@@ -1,0 +1,35 @@
+"""The application: settings, then each domain plugged in by its own `init_app`, lowest
+first. The one module (with the CLI) that knows every domain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from voting import ballots, cli, core, meetings, membership, org
+from voting.core import config as config_module
+from voting.core.web import register_shared
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = (core, org, membership, ballots, meetings)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings from the environment, overridden by `config`."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    for domain in DOMAINS:
+        domain.init_app(app)
+    register_shared(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,227 @@
+"""Voting on the floor: polls, the entitlements snapshotted when a poll opens, participation,
+open and named votes, secret ballots; and what feeds a snapshot: voting cards, mandates
+and proxies.
+
+One vote per voter per poll is the primary key of `participation` (poll, voter key), so
+the database refuses a second vote whatever the code does.
+
+Secret ballots keep nothing that links them to a voter: `secret_ballot` rows have a
+random primary key, no timestamp and no reference to `participation`; each row is one
+unit of weight, so an unusual weight identifies nobody. On SQLite the ballot and tracker
+tables are `WITHOUT ROWID`: rows are stored in the order of their random keys, never in
+arrival order. When the poll closes both tables are rewritten in a shuffled order with
+fresh keys (PostgreSQL keeps heap order otherwise).
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from voting.core.columns import UTCDateTime, str_enum, utcnow
+from voting.core.extensions import db
+
+if TYPE_CHECKING:
+    from voting.meetings.models import AgendaItem, Amendment, Meeting, Motion
+    from voting.membership.models import Person
+    from voting.org.models import Unit
+
+YES_NO_ABSTAIN = ["yes", "no", "abstain"]
+
+
+def random_key() -> str:
+    """A random primary key: 128 bits as hex, never a sequence."""
+    return secrets.token_hex(16)
+
+
+class PollKind(enum.StrEnum):
+    MOTION = "motion"
+    AMENDMENT = "amendment"
+    PROCEDURAL = "procedural"
+    JUSTIFICATION = "justification"  # an emergency body: is the meeting justified?
+
+
+class PollMode(enum.StrEnum):
+    OPEN = "open"  # counts only
+    NAMED = "named"  # roll call: who voted how is published
+    SECRET = "secret"
+
+
+class PollStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ANNULLED = "annulled"
+
+
+class Poll(db.Model):
+    """A question put to the vote at a meeting."""
+
+    __tablename__ = "poll"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
+    amendment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("amendment.id", ondelete="SET NULL")
+    )
+    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind), default=PollKind.MOTION)
+    question: Mapped[str] = mapped_column(Text)
+    # ["yes", "no", "abstain"], or the options of a multiple-choice question.
+    choices: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(YES_NO_ABSTAIN))
+    mode: Mapped[PollMode] = mapped_column(str_enum(PollMode), default=PollMode.OPEN)
+    # A special decision of the body (e.g. constitution_amendment): its threshold and units.
+    special: Mapped[str] = mapped_column(String(64), default="")
+    free_vote: Mapped[bool] = mapped_column(default=False)  # no mandates apply
+    status: Mapped[PollStatus] = mapped_column(str_enum(PollStatus), default=PollStatus.DRAFT)
+    minutes: Mapped[int | None]  # auto-close after this many minutes, if set
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    annulled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    annul_reason: Mapped[str] = mapped_column(Text, default="")
+    rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="SET NULL"))
+    # The snapshot's totals and refusals (rules-core messages as data), set at opening.
+    unheld: Mapped[int] = mapped_column(default=0)
+    members: Mapped[int] = mapped_column(default=0)
+    units_total: Mapped[int] = mapped_column(default=0)
+    refusals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    privacy_warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    meeting: Mapped[Meeting] = relationship()
+    item: Mapped[AgendaItem | None] = relationship()
+    motion: Mapped[Motion | None] = relationship()
+    amendment: Mapped[Amendment | None] = relationship()
+    rerun_of: Mapped[Poll | None] = relationship(remote_side=[id])
+    entitlements: Mapped[list[PollEntitlement]] = relationship(
+        back_populates="poll", order_by="PollEntitlement.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_secret(self) -> bool:
+        return self.mode is PollMode.SECRET
+
+    @property
+    def is_yes_no(self) -> bool:
+        return set(self.choices) <= set(YES_NO_ABSTAIN)
+
+
+class PollEntitlement(db.Model):
+    """One vote holding in a poll, as the rules core computed it when the poll opened."""
+
+    __tablename__ = "poll_entitlement"
+    __table_args__ = (UniqueConstraint("poll_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    # The rules core's key: person:<id> for a member's own vote or a proxy for it,
+    # unit:<unit>/<holder> for a unit's cards or a delegate's share.
+    voter_key: Mapped[str] = mapped_column(String(64))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    principal_kind: Mapped[str] = mapped_column(String(16))  # person | unit
+    principal_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    principal_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="SET NULL")
+    )
+    weight: Mapped[int]
+    source: Mapped[str] = mapped_column(String(16))  # own | card | delegate | proxy
+    # The reason line as a rules-core message (key and parameters).
+    reason: Mapped[dict[str, Any]] = mapped_column(JSON)
+    present: Mapped[bool] = mapped_column(default=True)
+    in_writing_only: Mapped[bool] = mapped_column(default=False)
+    # A directed proxy's instruction (yes/no/abstain), or None.
+    instruction: Mapped[str | None] = mapped_column(String(16))
+    # The unit's mandate on the poll's motion (yes/no/abstain), or None (free).
+    mandate: Mapped[str | None] = mapped_column(String(16))
+
+    poll: Mapped[Poll] = relationship(back_populates="entitlements")
+    holder: Mapped[Person] = relationship(foreign_keys=[holder_id])
+    principal_person: Mapped[Person | None] = relationship(foreign_keys=[principal_person_id])
+    principal_unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def expected(self) -> str | None:
+        """The instruction the holder is bound by, if any (a directed proxy or a mandate)."""
+        return self.instruction or self.mandate
+
+
+class Participation(db.Model):
+    """That a vote was used in a poll: the primary key allows one per voter key per poll.
+
+    In a secret poll it is all that is known about the voter: no time, no link to a ballot.
+    """
+
+    __tablename__ = "participation"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True
+    )
+    voter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+
+class Vote(db.Model):
+    """The choice made with one vote holding in an open or named poll."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("poll_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    voter_key: Mapped[str] = mapped_column(String(64))
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # One choice for the whole weight, or a split [[choice, votes], ...].
+    choice: Mapped[str | None] = mapped_column(String(200))
+    split: Mapped[list[list[Any]] | None] = mapped_column(JSON)
+    against_instruction: Mapped[bool] = mapped_column(default=False)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cast_by: Mapped[Person | None] = relationship()
+
+    def parts(self, weight: int) -> list[tuple[str, int]]:
+        """(choice, votes) pairs this vote gives."""
+        if self.choice is not None:
+            return [(self.choice, weight)]
+        return [(str(c), int(n)) for c, n in (self.split or [])]
+
+
+class SecretBallot(db.Model):
+    """One unit of weight in a secret poll: a random key, the poll and the choice. Nothing else."""
+
+    __tablename__ = "secret_ballot"
+    __table_args__ = (Index("ix_secret_ballot_poll", "poll_id"), {"sqlite_with_rowid": False})
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    choice: Mapped[str] = mapped_column(String(200))
+
+
+class BallotTracker(db.Model):
+    """The SHA-256 of a tracker code given to a voter of a secret poll.
+
+    Kept apart from the ballots: a tracker on each unit-weight ballot would tie a voter's
+    units back together and give their weight away. After close the list is published so
+    each voter sees theirs was counted; it is never paired with a choice.
+    """
+
+    __tablename__ = "ballot_tracker"
+    __table_args__ = (
+        Index("ix_ballot_tracker_poll", "poll_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    tracker_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,433 @@
+"""Who holds which votes in a poll: the rules core's answer from the database, and its
+snapshot when the poll opens.
+
+The roll is read as it stands on the meeting's day: members of the body with their
+statuses, current roles (non-voting roles; delegates with their terms), units with their
+sizes and attendance records (cutoff: the meeting's date), the voting cards assigned for
+the meeting, the proxies given for it, and who has checked in (presence). The rules core
+(`voting.rules.entitlement`) decides; this module stores its rows when a poll opens and
+shows the chair the same rows before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import inspect, select
+
+from voting.ballots.models import Poll, PollEntitlement, PollMode
+from voting.constitutions.schema import BodySettings, SpecialThreshold
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.core.i18n import describe
+from voting.meetings.models import CardAssignment, CheckIn, Instruction, Mandate, Meeting, Proxy
+from voting.membership.models import Membership, Person, Role, RoleKind
+from voting.org.models import AttendanceRecord, Body, Unit
+from voting.rules import entitlement as rules
+from voting.rules.messages import TEMPLATES, Message
+from voting.rules.privacy import PrivacyReport, secret_ballot_warnings
+from voting.rules.types import Choice, MemberStatus, UnitKind
+
+# --- Messages as data ------------------------------------------------------------------------
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    """A rules-core message as JSON: its key and parameters (nested messages, dates kept)."""
+    return {"key": message.key, "params": {k: _encode(v) for k, v in message.params}}
+
+
+def message_from(data: dict[str, Any]) -> Message:
+    """The message stored by `message_data`."""
+    params = {k: _decode(v) for k, v in data.get("params", {}).items()}
+    return Message(data["key"], tuple(params.items()))
+
+
+def text_of(data: dict[str, Any]) -> str:
+    """A stored message in the current language."""
+    if data.get("key") not in TEMPLATES:
+        return str(data.get("text", ""))
+    return describe(message_from(data))
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {"$message": message_data(value)}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, Fraction):
+        return {"$fraction": [value.numerator, value.denominator]}
+    if isinstance(value, bool | int | str | float) or value is None:
+        return value
+    if isinstance(value, tuple | list | set | frozenset):
+        return {"$list": [_encode(v) for v in value]}
+    return str(getattr(value, "value", value))
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$message" in value:
+            return message_from(value["$message"])
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if "$fraction" in value:
+            return Fraction(*value["$fraction"])
+        if "$list" in value:
+            return tuple(_decode(v) for v in value["$list"])
+    return value
+
+
+# --- The body's rule ------------------------------------------------------------------------
+
+
+def special_of(settings: BodySettings, name: str) -> SpecialThreshold | None:
+    """The body's special decision with this name, if any."""
+    return next((s for s in settings.special if s.name == name), None) if name else None
+
+
+def body_rule(settings: BodySettings, special: str = "") -> rules.BodyRule:
+    """The body's settings as the rules core's `BodyRule` (a special decision may restrict
+    which unit kinds vote, e.g. constitution amendments: sections only)."""
+    chosen = special_of(settings, special)
+    kinds = chosen.unit_kinds if chosen is not None else []
+    return rules.BodyRule(
+        scheme=rules.Scheme(settings.scheme),
+        weight_bands=tuple(
+            rules.WeightBand(UnitKind(b.unit_kind), b.votes, b.min_size)
+            for b in settings.weight_bands
+        ),
+        delegate_bands=tuple(
+            rules.DelegateBand(b.min_size, b.delegates) for b in settings.delegate_bands
+        )
+        or (rules.DelegateBand(0, 1),),
+        eligible_unit_kinds=frozenset(UnitKind(k) for k in kinds) if kinds else None,
+        non_voting_roles=frozenset(settings.non_voting_roles),
+        voting_statuses=frozenset(MemberStatus(s) for s in settings.vote),
+        in_writing_only_statuses=frozenset(MemberStatus(s) for s in settings.vote_in_writing_only),
+        one_unit_per_holder=settings.one_organisation_per_card_holder,
+        proxies_allowed=settings.proxies.allowed,
+        proxy_statuses=frozenset(MemberStatus(s) for s in settings.proxies.statuses),
+        directed_proxies=settings.proxies.directed,
+        proxy_cap=settings.proxies.cap_per_holder or None,
+    )
+
+
+# --- The roll on the meeting's day ----------------------------------------------------------
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
+    """The day a meeting is held: attendance records before it count, roles current on it."""
+    return meeting.scheduled_for.date()
+
+
+def _roles_on(body: Body, day: dt.date) -> list[Role]:
+    return [
+        role
+        for role in db.session.scalars(
+            select(Role).where(Role.organisation_id == body.organisation_id)
+        )
+        if role.current_on(day) and (role.body_id is None or role.body_id == body.id)
+    ]
+
+
+def body_members(body: Body, day: dt.date) -> list[tuple[Person, Membership, frozenset[str]]]:
+    """Members of the body on a day, with their membership and role kinds (sorted by name).
+
+    A body with `members_roles` (a council) has only the holders of those roles.
+    """
+    settings = body.settings
+    roles: dict[int, set[str]] = {}
+    for role in _roles_on(body, day):
+        roles.setdefault(role.person_id, set()).add(role.kind.value)
+    rows = db.session.execute(
+        select(Person, Membership)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.organisation_id == body.organisation_id)
+        .order_by(Person.name, Person.id)
+    ).all()
+    found = []
+    for person, membership in rows:
+        kinds = frozenset(roles.get(person.id, ()))
+        if settings.members_roles and not kinds & set(settings.members_roles):
+            continue
+        found.append((person, membership, kinds))
+    return found
+
+
+def present_ids(meeting: Meeting) -> frozenset[int]:
+    """Who has checked in to the meeting."""
+    return frozenset(
+        db.session.scalars(select(CheckIn.person_id).where(CheckIn.meeting_id == meeting.id))
+    )
+
+
+def active_proxies(meeting: Meeting, motion_id: int | None = None) -> list[Proxy]:
+    """Proxies given for the meeting (or for `motion_id` in it), not revoked, oldest first."""
+    query = select(Proxy).where(Proxy.meeting_id == meeting.id, Proxy.revoked_at.is_(None))
+    return [
+        p
+        for p in db.session.scalars(query.order_by(Proxy.id))
+        if p.motion_id is None or motion_id is None or p.motion_id == motion_id
+    ]
+
+
+def card_assignments(meeting: Meeting) -> list[CardAssignment]:
+    """The voting cards assigned for the meeting, in the order they were assigned."""
+    day = meeting_day(meeting)
+    org_id = meeting.body.organisation_id
+    rows = db.session.scalars(
+        select(CardAssignment)
+        .join(Unit, CardAssignment.unit_id == Unit.id)
+        .where(Unit.organisation_id == org_id)
+        .order_by(CardAssignment.id)
+    )
+    return [a for a in rows if a.applies_to(meeting.id, day)]
+
+
+def roll_of(meeting: Meeting, motion_id: int | None = None) -> rules.Roll:
+    """The rules core's roll for a poll at this meeting."""
+    body = meeting.body
+    day = meeting_day(meeting)
+    members = body_members(body, day)
+    people = [
+        rules.Person(p.id, p.name, MemberStatus(m.status.value), kinds) for p, m, kinds in members
+    ]
+    known = {p.id for p in people}
+    units = list(
+        db.session.scalars(
+            select(Unit).where(Unit.organisation_id == body.organisation_id).order_by(Unit.name)
+        )
+    )
+    delegates = sorted(
+        (r for r in _roles_on(body, day) if r.kind is RoleKind.DELEGATE and r.unit_id is not None),
+        key=lambda r: (r.starts_on or dt.date.min, r.id),
+    )
+    ranks: dict[int, int] = {}
+    delegate_rows = []
+    for role in delegates:
+        ranks[role.unit_id] = ranks.get(role.unit_id, 0) + 1  # type: ignore[index]
+        delegate_rows.append(rules.Delegate(role.person_id, role.unit_id, ranks[role.unit_id]))  # type: ignore[arg-type, index]
+    cards = card_assignments(meeting)
+    extra = {a.person_id: a.person for a in cards if a.person_id not in known}
+    # Card holders who are not members of the body still need a name in the roll.
+    people += [rules.Person(p.id, p.name, MemberStatus.FULL) for p in extra.values()]
+    return rules.Roll(
+        people=people,
+        units=[
+            rules.Unit(
+                u.id, u.name, UnitKind(u.kind.value), u.size, rules.DelegateSplit(u.delegate_split)
+            )
+            for u in units
+        ],
+        attendance=[
+            rules.Attendance(r.unit_id, r.held_on, r.present)
+            for r in db.session.scalars(
+                select(AttendanceRecord).where(AttendanceRecord.unit_id.in_([u.id for u in units]))
+            )
+        ],
+        delegates=delegate_rows,
+        card_holders=[
+            rules.CardHolder(a.person_id, a.unit_id, a.cards, rank)
+            for rank, a in enumerate(cards, 1)
+        ],
+        proxies=[
+            rules.Proxy(
+                p.principal_id,
+                p.holder_id,
+                rules.ProxyScope.MOTION if p.motion_id else rules.ProxyScope.MEETING,
+                p.motion_id,
+                Choice(p.instruction) if p.instruction else None,
+                p.id,
+            )
+            for p in active_proxies(meeting, motion_id)
+        ],
+    )
+
+
+# --- Preview and snapshot -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Who would hold what if the poll opened now, and the privacy warnings of a secret poll."""
+
+    result: rules.EntitlementResult
+    privacy: PrivacyReport | None
+    mandates: dict[str, str]  # voter key -> instruction
+    members: int
+    units_total: int
+
+    def lines(self) -> list[str]:
+        """Every holding, then every refusal, in the current language."""
+        return [describe(e.reason) for e in self.result.entitlements] + [
+            describe(r.reason) for r in self.result.refusals
+        ]
+
+    def warnings(self) -> list[str]:
+        """The privacy warnings in the current language."""
+        return [describe(m) for m in self.privacy.warnings] if self.privacy else []
+
+
+def mandates_for(poll: Poll) -> dict[int, str]:
+    """The mandates units gave on the poll's motion (unit id -> yes/no/abstain), if they apply."""
+    if poll.motion_id is None or poll.free_vote or not poll.meeting.body.settings.mandates:
+        return {}
+    rows = db.session.scalars(select(Mandate).where(Mandate.motion_id == poll.motion_id))
+    return {m.unit_id: m.instruction.value for m in rows if m.instruction is not Instruction.FREE}
+
+
+def preview(poll: Poll) -> Preview:
+    """Compute the poll's entitlements now, without storing anything."""
+    meeting = poll.meeting
+    settings = meeting.body.settings
+    roll = roll_of(meeting, poll.motion_id)
+    context = rules.PollContext(
+        present=present_ids(meeting), motion_id=poll.motion_id, cutoff=meeting_day(meeting)
+    )
+    result = rules.compute_entitlements(body_rule(settings, poll.special), roll, context)
+    unit_mandates = mandates_for(poll)
+    mandates = {
+        e.voter_key: unit_mandates[e.principal_id]  # type: ignore[index]
+        for e in result.entitlements
+        if e.principal_kind is rules.PrincipalKind.UNIT and e.principal_id in unit_mandates
+    }
+    privacy = None
+    if poll.mode is PollMode.SECRET:
+        names = {p.id: p.name for p in roll.people}
+        privacy = secret_ballot_warnings(
+            # A floor vote: the holdings present are those whose choices the tally adds up.
+            [
+                (names.get(e.holder_id, str(e.holder_id)), e.weight)
+                for e in result.entitlements
+                if e.present and not e.in_writing_only
+            ]
+        )
+    members = sum(1 for p in roll.people if p.status.value in settings.attend)
+    return Preview(result, privacy, mandates, max(members, result.entitled), len(roll.units))
+
+
+def store_snapshot(poll: Poll, snapshot: Preview) -> None:
+    """Write the snapshot's rows on the poll (inside the caller's transaction) and mark the
+    proxies that lapsed because their principal is present."""
+    for e in snapshot.result.entitlements:
+        person_principal = e.principal_kind is rules.PrincipalKind.PERSON
+        db.session.add(
+            PollEntitlement(
+                poll_id=poll.id,
+                voter_key=e.voter_key,
+                holder_id=int(e.holder_id),
+                principal_kind=e.principal_kind.value,
+                principal_person_id=int(e.principal_id) if person_principal else None,
+                principal_unit_id=None if person_principal else int(e.principal_id),
+                weight=e.weight,
+                source=e.source.value,
+                reason=message_data(e.reason),
+                present=e.present,
+                in_writing_only=e.in_writing_only,
+                instruction=e.instruction.value if e.instruction else None,
+                mandate=snapshot.mandates.get(e.voter_key),
+            )
+        )
+    poll.refusals = [
+        {"person": r.person_id, **message_data(r.reason)} for r in snapshot.result.refusals
+    ]
+    poll.unheld = snapshot.result.unheld
+    poll.members = snapshot.members
+    poll.units_total = snapshot.units_total
+    poll.privacy_warnings = (
+        [message_data(m) for m in snapshot.privacy.warnings] if snapshot.privacy else []
+    )
+    lapsed = {
+        r.person_id for r in snapshot.result.refusals if r.reason.key == "refusal.proxy_lapsed"
+    }
+    if lapsed:
+        now = utcnow()
+        for proxy in active_proxies(poll.meeting, poll.motion_id):
+            if proxy.principal_id in lapsed and proxy.lapsed_at is None:
+                proxy.lapsed_at = now
+
+
+def holdings_of(poll: Poll, person: Person) -> list[PollEntitlement]:
+    """The snapshot's rows `person` may cast: those they hold, and their own vote given by
+    proxy (a member who turns up votes in person while the proxy is unused)."""
+    if "entitlements" in inspect(poll).unloaded:
+        # One voter's rows, not the whole snapshot: this runs for every vote cast.
+        return list(
+            db.session.scalars(
+                select(PollEntitlement)
+                .where(
+                    PollEntitlement.poll_id == poll.id,
+                    (PollEntitlement.holder_id == person.id)
+                    | (
+                        (PollEntitlement.source == rules.Source.PROXY.value)
+                        & (PollEntitlement.principal_person_id == person.id)
+                    ),
+                )
+                .order_by(PollEntitlement.id)
+            )
+        )
+    return [
+        e
+        for e in poll.entitlements
+        if e.holder_id == person.id
+        or (e.source == rules.Source.PROXY.value and e.principal_person_id == person.id)
+    ]
+
+
+def holdings_of_many(poll: Poll, person_ids: Collection[int]) -> dict[int, list[PollEntitlement]]:
+    """`holdings_of` for many people at once (one query): person id -> their rows."""
+    ids = set(person_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(PollEntitlement)
+        .where(
+            PollEntitlement.poll_id == poll.id,
+            PollEntitlement.holder_id.in_(ids)
+            | (
+                (PollEntitlement.source == rules.Source.PROXY.value)
+                & PollEntitlement.principal_person_id.in_(ids)
+            ),
+        )
+        .order_by(PollEntitlement.id)
+    )
+    found: dict[int, list[PollEntitlement]] = {}
+    for row in rows:
+        if row.holder_id in ids:
+            found.setdefault(row.holder_id, []).append(row)
+        principal = row.principal_person_id
+        if (
+            row.source == rules.Source.PROXY.value
+            and principal in ids
+            and principal != row.holder_id
+        ):
+            found.setdefault(principal, []).append(row)
+    return found
+
+
+def refusals_of(poll: Poll, person: Person) -> list[str]:
+    """Why the snapshot gave `person` nothing (or less), in the current language."""
+    return [text_of(r) for r in poll.refusals if r.get("person") == person.id]
+
+
+def entitlement_rows(poll: Poll) -> list[rules.Entitlement]:
+    """The stored snapshot as the rules core's rows, for the tally."""
+    return [
+        rules.Entitlement(
+            holder_id=e.holder_id,
+            principal_kind=rules.PrincipalKind(e.principal_kind),
+            principal_id=(
+                e.principal_person_id if e.principal_kind == "person" else e.principal_unit_id
+            ),  # type: ignore[arg-type]
+            weight=e.weight,
+            source=rules.Source(e.source),
+            reason=message_from(e.reason),
+            present=e.present,
+            instruction=Choice(e.instruction) if e.instruction else None,
+            in_writing_only=e.in_writing_only,
+        )
+        for e in poll.entitlements
+    ]

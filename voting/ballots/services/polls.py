@@ -1,0 +1,1047 @@
+"""Polls on the floor: the chair creates and opens a poll, holders cast their votes, the
+poll closes (by the chair or at its deadline) and the rules core counts it.
+
+* The entitlements are snapshotted when the poll opens (`entitlements.store_snapshot`);
+  the count uses only that snapshot.
+* One vote per voter key per poll is the primary key of `participation`. Casting again
+  the same choice changes nothing and says so; a different choice is refused: an
+  acknowledged vote is final (a secret ballot could not be found again to change it).
+* A vote against a branch's mandate or a directed proxy's instruction needs
+  `confirm_against_mandate=True`, and is recorded on the vote (named and open polls; a
+  secret poll records nothing that could tie a choice to a voter).
+* Secret: the participation rows and the unit-weight ballot rows are written in one
+  transaction, the ballots shuffled, with random keys and no time; the voter gets a
+  tracker code once (only its SHA-256 is kept, apart from the ballots). At close both
+  tables are rewritten shuffled with fresh keys; then the trackers (sorted) and the
+  choices (shuffled) are published separately, never paired.
+
+Every write bumps the meeting's version and publishes the "poll" region once committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from voting.ballots.models import (
+    YES_NO_ABSTAIN,
+    BallotTracker,
+    Participation,
+    Poll,
+    PollEntitlement,
+    PollKind,
+    PollMode,
+    PollStatus,
+    SecretBallot,
+    Vote,
+    random_key,
+)
+from voting.ballots.services.entitlements import (
+    Preview,
+    entitlement_rows,
+    holdings_of,
+    holdings_of_many,
+    message_data,
+    preview,
+    refusals_of,
+    special_of,
+    store_snapshot,
+    text_of,
+)
+from voting.core import audit, batch, deadlines
+from voting.core.columns import utcnow
+from voting.core.database import after_commit, transaction
+from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from voting.core.extensions import db
+from voting.meetings.models import (
+    AgendaItem,
+    Amendment,
+    AmendmentStatus,
+    CheckIn,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Motion,
+)
+from voting.meetings.permissions import require_chair, require_present
+from voting.meetings.services.meetings import changed
+from voting.membership.models import Membership, Person
+from voting.org.body_rules import quorum, threshold
+from voting.rules.tally import Ballot, PollRule, tally
+from voting.rules.thresholds import Counts, Decision, decide
+from voting.rules.types import Choice
+
+MAX_MINUTES = 24 * 60
+MAX_CHOICES = 20
+_shuffler = random.SystemRandom()
+
+
+class PrivacyWarning(Conflict):
+    """A secret poll whose tally could reveal a vote: the chair must confirm to open it."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(
+            _(
+                "The result of this secret poll could show how someone voted: %(warnings)s.",
+                warnings="; ".join(warnings),
+            ),
+            field="confirm_privacy",
+        )
+        self.warnings = warnings
+
+
+class AgainstInstruction(Conflict):
+    """A vote against a mandate or a directed proxy: the voter must confirm it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="confirm_against_mandate")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a poll has got: holdings used of all, weight cast of all."""
+
+    voters: int
+    voters_total: int
+    weight: int
+    weight_total: int
+
+    def sentence(self) -> str:
+        """E.g. "412 of 530 votes cast (weight 611 of 742)"."""
+        return _(
+            "%(cast)d of %(total)d votes cast (weight %(weight)d of %(weight_total)d)",
+            cast=self.voters,
+            total=self.voters_total,
+            weight=self.weight,
+            weight_total=self.weight_total,
+        )
+
+
+@dataclass
+class Receipt:
+    """What a voter is told: which holdings were cast, the tracker code of a secret ballot
+    (shown once), and whether the vote had already been recorded."""
+
+    poll_id: int
+    keys: list[str]
+    tracker: str | None = None
+    already: bool = False
+    against: list[str] = field(default_factory=list)
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+def get_poll(poll_id: int) -> Poll:
+    """The poll with this id, or a clear NotFound."""
+    poll = db.session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound(_("No such poll."))
+    return poll
+
+
+# Built once: SQLAlchemy then keeps its cache key instead of working it out on every vote.
+_MEETING_OF_POLL = select(Poll.meeting_id).where(Poll.id == bindparam("poll"))
+
+
+def meeting_id_of(poll_id: int) -> int:
+    """The id of the poll's meeting (a read of one column), or a clear NotFound."""
+    meeting_id = db.session.scalar(_MEETING_OF_POLL, {"poll": poll_id})
+    if meeting_id is None:
+        raise NotFound(_("No such poll."))
+    return meeting_id
+
+
+def polls_of(meeting: Meeting) -> list[Poll]:
+    """The meeting's polls, newest first."""
+    return list(
+        db.session.scalars(
+            select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.id.desc())
+        )
+    )
+
+
+def open_poll_of(meeting: Meeting) -> Poll | None:
+    """The meeting's open poll, if any."""
+    return db.session.scalar(
+        select(Poll).where(Poll.meeting_id == meeting.id, Poll.status == PollStatus.OPEN)
+    )
+
+
+def progress(poll: Poll) -> Progress:
+    """Holdings used and weight cast so far, against the snapshot."""
+    total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(PollEntitlement.weight), 0)).where(
+            PollEntitlement.poll_id == poll.id
+        )
+    ).one()
+    cast = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(PollEntitlement.weight), 0))
+        .select_from(Participation)
+        .join(
+            PollEntitlement,
+            (PollEntitlement.poll_id == Participation.poll_id)
+            & (PollEntitlement.voter_key == Participation.voter_key),
+        )
+        .where(Participation.poll_id == poll.id)
+    ).one()
+    return Progress(int(cast[0]), int(total[0]), int(cast[1]), int(total[1]) + poll.unheld)
+
+
+def used_keys(poll: Poll) -> set[str]:
+    """The voter keys already used in the poll."""
+    return set(
+        db.session.scalars(select(Participation.voter_key).where(Participation.poll_id == poll.id))
+    )
+
+
+def votes_of(poll: Poll, keys: list[str]) -> dict[str, Vote]:
+    """The open or named votes cast with these keys."""
+    if not keys:
+        return {}
+    rows = db.session.scalars(select(Vote).where(Vote.poll_id == poll.id, Vote.voter_key.in_(keys)))
+    return {v.voter_key: v for v in rows}
+
+
+def tracker_hash(code: str) -> str:
+    """The stored form of a tracker code (case and dashes ignored)."""
+    normal = code.strip().upper().replace("-", "").replace(" ", "")
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def published_trackers(poll: Poll) -> list[str]:
+    """After close: the hashes of every tracker, sorted (a voter checks theirs is there)."""
+    if poll.status is not PollStatus.CLOSED or not poll.is_secret:
+        return []
+    return sorted(
+        db.session.scalars(
+            select(BallotTracker.tracker_hash).where(BallotTracker.poll_id == poll.id)
+        )
+    )
+
+
+def published_choices(poll: Poll) -> list[str]:
+    """After close: every unit-weight ballot's choice, shuffled; never paired with a tracker."""
+    if poll.status is not PollStatus.CLOSED or not poll.is_secret:
+        return []
+    choices = list(
+        db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
+    )
+    _shuffler.shuffle(choices)
+    return choices
+
+
+# --- The chair: create, preview, open, close, annul -----------------------------------------
+
+
+def _choices(choices: list[str] | None) -> list[str]:
+    if not choices:
+        return list(YES_NO_ABSTAIN)
+    cleaned = [c.strip()[:200] for c in choices if c and c.strip()]
+    if len(cleaned) < 2 or len(set(cleaned)) != len(cleaned) or len(cleaned) > MAX_CHOICES:
+        raise Invalid(
+            _("Give at least two different choices (at most %(count)d).", count=MAX_CHOICES),
+            field="choices",
+        )
+    return cleaned
+
+
+def create_poll(
+    actor: Person | None,
+    meeting: Meeting,
+    *,
+    question: str = "",
+    kind: PollKind = PollKind.MOTION,
+    mode: PollMode = PollMode.OPEN,
+    motion: Motion | None = None,
+    amendment: Amendment | None = None,
+    item: AgendaItem | None = None,
+    choices: list[str] | None = None,
+    special: str = "",
+    free_vote: bool = False,
+    minutes: int | None = None,
+) -> Poll:
+    """The chair drafts a poll on a motion, an amendment, a procedural question or an
+    emergency meeting's justification; it opens separately, after the preview."""
+    require_chair(actor, meeting)
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict(_("The meeting is closed."))
+    settings = meeting.body.settings
+    if amendment is not None:
+        motion, kind = amendment.motion, PollKind.AMENDMENT
+    if motion is not None:
+        item = motion.item
+        if item.meeting_id != meeting.id:
+            raise Invalid(_("This motion belongs to another meeting."), field="motion")
+        if kind is PollKind.MOTION and item.is_justification:
+            kind = PollKind.JUSTIFICATION
+    if kind in (PollKind.MOTION, PollKind.AMENDMENT) and motion is None:
+        raise Invalid(_("Choose the motion to vote on."), field="motion")
+    if kind is PollKind.JUSTIFICATION and meeting.kind is not MeetingKind.EMERGENCY:
+        raise Invalid(_("Only an emergency meeting decides whether it is justified."), field="kind")
+    question = question.strip()
+    if not question:
+        if amendment is not None:
+            question = _(
+                "Adopt amendment %(id)d to “%(title)s”?", id=amendment.id, title=motion.title
+            )  # type: ignore[union-attr]
+        elif motion is not None:
+            question = _("Adopt “%(title)s”?", title=motion.title)
+        else:
+            raise Invalid(_("Write the question put to the vote."), field="question")
+    if mode is PollMode.NAMED and not settings.named_votes:
+        raise Invalid(_("This body does not hold named votes."), field="mode")
+    if special and special_of(settings, special) is None:
+        raise Invalid(_("This body has no such special decision."), field="special")
+    if free_vote and not settings.free_votes:
+        raise Invalid(_("This body does not declare free votes."), field="free_vote")
+    if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+        raise Invalid(_("The time to vote is a number of minutes, 1 or more."), field="minutes")
+    with transaction():
+        poll = Poll(
+            meeting=meeting,
+            item=item,
+            motion=motion,
+            amendment=amendment,
+            kind=kind,
+            question=question[:2000],
+            choices=_choices(choices),
+            mode=mode,
+            special=special,
+            free_vote=free_vote,
+            minutes=minutes,
+            created_by_id=actor.id if actor else None,
+        )
+        db.session.add(poll)
+        db.session.flush()
+        audit.record(
+            "poll.created",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            poll=poll.id,
+            question=poll.question,
+            mode=mode.value,
+            special=special,
+        )
+        changed(meeting, "poll")
+    return poll
+
+
+def preview_poll(actor: Person | None, poll: Poll) -> Preview:
+    """The chair's view before opening: who would hold what, and the privacy warnings."""
+    require_chair(actor, poll.meeting)
+    return preview(poll)
+
+
+def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False) -> Poll:
+    """Open the poll: snapshot the entitlements and start the optional timer.
+
+    A secret poll whose tally could reveal a vote opens only with `confirm_privacy`.
+    Opening an open poll again changes nothing.
+    """
+    meeting = poll.meeting
+    require_chair(actor, meeting)
+    if poll.status is PollStatus.OPEN:
+        return poll
+    if poll.status is not PollStatus.DRAFT:
+        raise Conflict(_("This poll has already been held."))
+    if meeting.status is not MeetingStatus.OPEN:
+        raise Conflict(_("Open the meeting first."))
+    other = open_poll_of(meeting)
+    if other is not None:
+        raise Conflict(_("Another poll is open: close it first."))
+    snapshot = preview(poll)
+    if snapshot.privacy is not None and not snapshot.privacy.safe and not confirm_privacy:
+        raise PrivacyWarning(snapshot.warnings())
+    if not snapshot.result.entitlements:
+        raise Conflict(_("Nobody holds a vote in this poll."))
+    now = utcnow()
+    with transaction():
+        store_snapshot(poll, snapshot)
+        poll.status = PollStatus.OPEN
+        poll.opened_at = now
+        poll.closes_at = now + timedelta(minutes=poll.minutes) if poll.minutes else None
+        if poll.closes_at is not None:
+            after_commit(deadlines.opened)  # closes at its time, page or no page
+        audit.record(
+            "poll.opened",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            poll=poll.id,
+            entitled=snapshot.result.entitled,
+            holdings=len(snapshot.result.entitlements),
+            privacy_warnings=snapshot.warnings(),
+            privacy_confirmed=bool(snapshot.warnings()),
+        )
+        changed(meeting, "poll", "item")
+    return poll
+
+
+def close_poll(actor: Person | None, poll: Poll) -> Poll:
+    """The chair closes the poll; the result is counted and recorded. Idempotent."""
+    require_chair(actor, poll.meeting)
+    if poll.status is PollStatus.DRAFT:
+        raise Conflict(_("This poll has not been opened."))
+    _close(poll, actor)
+    return poll
+
+
+def close_if_due(poll: Poll) -> Poll:
+    """Close the poll if its time is up; whoever sees the deadline first closes it, once."""
+    if poll.status is PollStatus.OPEN and poll.closes_at is not None and utcnow() >= poll.closes_at:
+        _close(poll, None)
+    return poll
+
+
+def _close(poll: Poll, actor: Person | None) -> None:
+    with transaction():
+        # Another writer may have closed it: read it again under the row lock
+        # (SQLite's write lock is already held; PostgreSQL needs FOR UPDATE).
+        db.session.refresh(poll, with_for_update=True)
+        if poll.status is not PollStatus.OPEN:
+            return
+        poll.status = PollStatus.CLOSED
+        poll.closed_at = utcnow()
+        if poll.is_secret:
+            _rewrite_shuffled(poll)
+        poll.result = count(poll)
+        _apply(poll, actor)
+        meeting = poll.meeting
+        audit.record(
+            "poll.closed",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            poll=poll.id,
+            outcome=poll.result["outcome"],
+            totals=poll.result["totals"],
+            sentence=poll.result["sentence"],
+            by_deadline=actor is None,
+        )
+        changed(meeting, "poll", "item", "agenda")
+
+
+def _rewrite_shuffled(poll: Poll) -> None:
+    """Rewrite ballots and trackers in a random order with fresh keys: no trace of arrival."""
+    for model, column in ((SecretBallot, "choice"), (BallotTracker, "tracker_hash")):
+        values = list(
+            db.session.scalars(select(getattr(model, column)).where(model.poll_id == poll.id))
+        )
+        _shuffler.shuffle(values)
+        db.session.execute(delete(model).where(model.poll_id == poll.id))
+        if values:
+            db.session.execute(
+                model.__table__.insert(),
+                [{"id": random_key(), "poll_id": poll.id, column: v} for v in values],
+            )
+
+
+def _apply(poll: Poll, actor: Person | None) -> None:
+    """What a result changes: an amendment adopted or rejected; a meeting found justified."""
+    carried = poll.result is not None and poll.result["outcome"] == "carried"
+    if poll.kind is PollKind.AMENDMENT and poll.amendment is not None:
+        if poll.amendment.status in (AmendmentStatus.ACCEPTED, AmendmentStatus.REJECTED):
+            return
+        if carried:
+            from voting.meetings.services.motions import adopt_amendment
+
+            adopt_amendment(poll.amendment, actor)
+        else:
+            poll.amendment.status = AmendmentStatus.REJECTED
+            poll.amendment.decided_at = utcnow()
+    elif poll.kind is PollKind.JUSTIFICATION:
+        poll.meeting.justified = carried
+    if poll.kind in (PollKind.MOTION, PollKind.JUSTIFICATION) and poll.motion is not None:
+        from voting.meetings.services.floor import record_motion_vote
+
+        record_motion_vote(poll)
+
+
+def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = False) -> Poll:
+    """The chair annuls a poll with a reason kept in the record; with `rerun`, a fresh draft
+    of the same question is returned to open again."""
+    meeting = poll.meeting
+    require_chair(actor, meeting)
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(_("Give the reason for annulling the poll."), field="reason")
+    if poll.status is PollStatus.DRAFT:
+        raise Conflict(_("This poll has not been opened."))
+    if poll.status is PollStatus.ANNULLED:
+        raise Conflict(_("This poll is already annulled."))
+    with transaction():
+        poll.status = PollStatus.ANNULLED
+        poll.annulled_at = utcnow()
+        poll.annul_reason = reason[:2000]
+        fresh = None
+        if rerun:
+            fresh = Poll(
+                meeting=meeting,
+                item=poll.item,
+                motion=poll.motion,
+                amendment=poll.amendment,
+                kind=poll.kind,
+                question=poll.question,
+                choices=list(poll.choices),
+                mode=poll.mode,
+                special=poll.special,
+                free_vote=poll.free_vote,
+                minutes=poll.minutes,
+                created_by_id=actor.id if actor else None,
+                rerun_of=poll,
+            )
+            db.session.add(fresh)
+            db.session.flush()
+        audit.record(
+            "poll.annulled",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            poll=poll.id,
+            reason=poll.annul_reason,
+            rerun=fresh.id if fresh else None,
+        )
+        changed(meeting, "poll")
+    return fresh or poll
+
+
+# --- Voting -----------------------------------------------------------------------------
+
+
+def _parts(
+    poll: Poll, holding: PollEntitlement, choice: str | None, split: dict[str, int] | None
+) -> list[tuple[str, int]]:
+    if split:
+        if not poll.meeting.body.settings.split_votes:
+            raise Invalid(_("This body does not allow split votes."), field="split")
+        parts = [(c, int(n)) for c, n in split.items() if int(n) > 0]
+        if any(c not in poll.choices for c, _n in parts) or any(int(n) < 0 for n in split.values()):
+            raise Invalid(_("Choose among the poll's choices."), field="split")
+        if sum(n for _c, n in parts) != holding.weight:
+            raise Invalid(
+                _("Divide exactly your %(count)d votes.", count=holding.weight), field="split"
+            )
+        return parts
+    if choice not in poll.choices:
+        raise Invalid(_("Choose one of the answers."), field="choice")
+    return [(choice, holding.weight)]
+
+
+def cast(
+    actor: Person | None,
+    poll: Poll,
+    *,
+    choice: str | None = None,
+    split: dict[str, int] | None = None,
+    keys: list[str] | None = None,
+    confirm_against_mandate: bool = False,
+) -> Receipt:
+    """Cast the votes `actor` holds in the poll: all alike (`keys` None), or the holdings
+    named by `keys` (one ballot per principal). `split` divides one holding's weight where
+    the body allows it. The vote is committed before this returns.
+
+    Through the group commit the writer runs `cast_together` instead, with the same checks.
+    """
+    close_if_due(poll)
+    if poll.status is not PollStatus.OPEN:
+        raise Conflict(_("This poll is closed: votes are no longer accepted."))
+    membership = require_present(actor, poll.meeting)
+    assert actor is not None
+    ballot = _ballot(
+        actor,
+        poll,
+        membership,
+        holdings_of(poll, actor),
+        choice=choice,
+        split=split,
+        keys=keys,
+        confirm_against_mandate=confirm_against_mandate,
+    )
+    for attempt in range(2):
+        try:
+            return _record(poll, ballot)
+        except IntegrityError:
+            # Another request used one of these keys between our read and our write.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class _Ballot:
+    """One caster's checked vote: the holdings chosen and the parts each gives."""
+
+    actor_id: int
+    chosen: list[PollEntitlement]
+    parts: dict[str, list[tuple[str, int]]]
+    against: set[str]
+    explicit: bool  # the holdings were named (`keys`)
+
+
+def _ballot(
+    actor: Person,
+    poll: Poll,
+    membership: Membership,
+    held: list[PollEntitlement],
+    *,
+    choice: str | None,
+    split: dict[str, int] | None,
+    keys: list[str] | None,
+    confirm_against_mandate: bool,
+) -> _Ballot:
+    """Check a vote against the voter's holdings; refuse it with the reason, or return it."""
+    in_writing = membership.status.value in poll.meeting.body.settings.vote_in_writing_only
+    if not held:
+        reasons = refusals_of(poll, actor)
+        if reasons:
+            raise NotAllowed(
+                _("You hold no vote in this poll: %(reason)s.", reason="; ".join(reasons))
+            )
+        raise NotAllowed(_("You hold no vote in this poll."))
+    if keys:
+        by_key = {h.voter_key: h for h in held}
+        unknown = [k for k in keys if k not in by_key]
+        if unknown:
+            raise NotAllowed(_("You do not hold that vote in this poll."))
+        chosen = [by_key[k] for k in dict.fromkeys(keys)]
+    else:
+        chosen = [h for h in held if not h.in_writing_only] or held
+    in_person = [h for h in chosen if h.holder_id != actor.id]  # their own vote, proxy unused
+    if any(h.in_writing_only for h in chosen) or (in_person and in_writing):
+        raise NotAllowed(_("This vote may be cast only in writing or by proxy."))
+    if split and len(chosen) != 1:
+        raise Invalid(_("Split the votes of one holding at a time."), field="split")
+    parts = {h.voter_key: _parts(poll, h, choice, split) for h in chosen}
+    against = [
+        h.voter_key
+        for h in chosen
+        if h.expected and any(c != h.expected and n for c, n in parts[h.voter_key])
+    ]
+    if against and not poll.is_secret and not confirm_against_mandate:
+        first = next(h for h in chosen if h.voter_key in against)
+        raise AgainstInstruction(
+            _(
+                "You are asked to vote %(instruction)s (%(source)s). Confirm to vote "
+                "against it: your vote will be recorded as against the instruction.",
+                instruction=choice_label(first.expected or ""),
+                source=_("the branch's mandate") if first.mandate else _("a directed proxy"),
+            )
+        )
+    return _Ballot(actor.id, chosen, parts, set(against), explicit=bool(keys))
+
+
+def _earlier_parts(poll: Poll, repeated: list[PollEntitlement]) -> dict[str, list[tuple[str, int]]]:
+    """The (choice, votes) pairs already recorded with these holdings (open and named polls)."""
+    votes = votes_of(poll, [h.voter_key for h in repeated])
+    return {
+        h.voter_key: votes[h.voter_key].parts(h.weight) for h in repeated if h.voter_key in votes
+    }
+
+
+def _receipt(
+    poll: Poll,
+    ballot: _Ballot,
+    used: set[str],
+    earlier: Callable[[list[PollEntitlement]], dict[str, list[tuple[str, int]]]],
+) -> tuple[Receipt, list[PollEntitlement]]:
+    """What the voter is told, and the holdings not used yet (to be recorded now).
+
+    A holding already used with the same choice is "already recorded"; with another
+    choice the vote is refused: an acknowledged vote is final.
+    """
+    fresh = [h for h in ballot.chosen if h.voter_key not in used]
+    repeated = [h for h in ballot.chosen if h.voter_key in used]
+    if repeated and (ballot.explicit or not fresh):
+        if poll.is_secret:
+            raise Conflict(_("Your vote in this poll is already recorded."))
+        recorded = earlier(repeated)
+        if not all(
+            h.voter_key in recorded
+            and sorted(recorded[h.voter_key]) == sorted(ballot.parts[h.voter_key])
+            for h in repeated
+        ):
+            raise Conflict(_("You have already voted in this poll."))
+    return Receipt(poll.id, [h.voter_key for h in fresh], already=not fresh), fresh
+
+
+@dataclass
+class _Rows:
+    """The rows a batch of votes in one poll writes, inserted together by `write`."""
+
+    poll: Poll
+    participations: list[dict[str, Any]] = field(default_factory=list)
+    votes: list[dict[str, Any]] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)  # a secret poll's unit-weight choices
+    trackers: list[str] = field(default_factory=list)
+
+    def add(self, ballot: _Ballot, fresh: list[PollEntitlement], receipt: Receipt) -> None:
+        """The rows of one voter's fresh holdings; a secret ballot's tracker on the receipt."""
+        poll_id, parts = self.poll.id, ballot.parts
+        self.participations.extend(
+            {"poll_id": poll_id, "voter_key": h.voter_key, "cast_by_id": ballot.actor_id}
+            for h in fresh
+        )
+        if self.poll.is_secret:
+            self.units.extend(c for h in fresh for c, n in parts[h.voter_key] for _i in range(n))
+            receipt.tracker = new_tracker()
+            self.trackers.append(tracker_hash(receipt.tracker))
+            return
+        for h in fresh:
+            single = len(parts[h.voter_key]) == 1
+            self.votes.append(
+                {
+                    "poll_id": poll_id,
+                    "voter_key": h.voter_key,
+                    "cast_by_id": ballot.actor_id,
+                    "choice": parts[h.voter_key][0][0] if single else None,
+                    "split": None if single else [[c, n] for c, n in parts[h.voter_key]],
+                    "against_instruction": h.voter_key in ballot.against,
+                    "cast_at": utcnow(),
+                }
+            )
+        receipt.against = [k for k in receipt.keys if k in ballot.against]
+
+    def write(self) -> bool:
+        """Insert the rows, one statement per table (secret ballots shuffled, random keys,
+        no time); bump the meeting's version once. Whether there was anything to write."""
+        if not self.participations:
+            return False
+        poll_id = self.poll.id
+        db.session.execute(Participation.__table__.insert(), self.participations)
+        if self.votes:
+            db.session.execute(Vote.__table__.insert(), self.votes)
+        if self.units:
+            _shuffler.shuffle(self.units)
+            db.session.execute(
+                SecretBallot.__table__.insert(),
+                [{"id": random_key(), "poll_id": poll_id, "choice": c} for c in self.units],
+            )
+        if self.trackers:
+            _shuffler.shuffle(self.trackers)
+            db.session.execute(
+                BallotTracker.__table__.insert(),
+                [
+                    {"id": random_key(), "poll_id": poll_id, "tracker_hash": t}
+                    for t in self.trackers
+                ],
+            )
+        changed(self.poll.meeting, "poll")
+        return True
+
+
+def _record(poll: Poll, ballot: _Ballot) -> Receipt:
+    keys = [h.voter_key for h in ballot.chosen]
+    with transaction():
+        used = set(
+            db.session.scalars(
+                select(Participation.voter_key).where(
+                    Participation.poll_id == poll.id, Participation.voter_key.in_(keys)
+                )
+            )
+        )
+        receipt, fresh = _receipt(
+            poll, ballot, used, lambda repeated: _earlier_parts(poll, repeated)
+        )
+        rows = _Rows(poll)
+        if fresh:
+            rows.add(ballot, fresh, receipt)
+            rows.write()
+    return receipt
+
+
+_CAST_OPTIONS = {"choice", "split", "keys", "confirm_against_mandate"}
+
+
+@batch.batched(cast)
+def cast_together(calls: list[batch.Waiting]) -> list[batch.Waiting]:
+    """The batch form of `cast` in the group commit: for each poll, read the poll, the
+    voters, their memberships, check-ins, holdings and used keys once for all its votes;
+    check each vote as `cast` does (same refusals, same messages; a second vote of the
+    same voter in the batch meets the first as already recorded); insert the rows of all
+    accepted votes in one statement per table. The database's primary key on
+    participation stays the last word: if it refuses the rows, every vote runs through
+    `cast` on its own. Returns the calls left to `cast` (anything unusual)."""
+    by_poll: dict[int, list[batch.Waiting]] = {}
+    left: list[batch.Waiting] = []
+    for waiting in calls:
+        call = waiting.call
+        assert call is not None
+        poll_id = batch.key_of(call.args[1]) if len(call.args) == 2 else None
+        actor = call.args[0] if call.args else None
+        usual = set(call.kwargs) <= _CAST_OPTIONS and (
+            actor is None or isinstance(batch.key_of(actor), int)
+        )
+        if isinstance(poll_id, int) and usual:
+            by_poll.setdefault(poll_id, []).append(waiting)
+        else:
+            left.append(waiting)
+    for poll_id, group in by_poll.items():
+        left.extend(_cast_in_poll(poll_id, group))
+    return left
+
+
+def _cast_in_poll(poll_id: int, group: list[batch.Waiting]) -> list[batch.Waiting]:
+    poll = db.session.get(Poll, poll_id)
+    if poll is not None:
+        close_if_due(poll)
+    if poll is None or poll.status is not PollStatus.OPEN:
+        return group  # each gets `cast`'s own refusal
+    meeting = poll.meeting
+    actors = {id(w): w.call.args[0] for w in group if w.call}
+    ids = {batch.key_of(a) for a in actors.values()} - {None}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person)
+            .where(Person.id.in_(ids))
+            .options(selectinload(Person.memberships), selectinload(Person.roles))
+        )
+    }
+    left = [w for w in group if batch.key_of(actors[id(w)]) not in people.keys() | {None}]
+    present = set(
+        db.session.scalars(
+            select(CheckIn.person_id).where(
+                CheckIn.meeting_id == meeting.id, CheckIn.person_id.in_(people)
+            )
+        )
+    )
+    holdings = holdings_of_many(poll, people)
+    keys = {h.voter_key for rows in holdings.values() for h in rows}
+    used = set(
+        db.session.scalars(
+            select(Participation.voter_key).where(
+                Participation.poll_id == poll.id, Participation.voter_key.in_(keys)
+            )
+        )
+    )
+    written: dict[str, list[tuple[str, int]]] = {}  # parts recorded in this batch
+
+    def earlier(repeated: list[PollEntitlement]) -> dict[str, list[tuple[str, int]]]:
+        found = {h.voter_key: written[h.voter_key] for h in repeated if h.voter_key in written}
+        rest = [h for h in repeated if h.voter_key not in found]
+        return found | (_earlier_parts(poll, rest) if rest else {})
+
+    rows = _Rows(poll)
+    for waiting in group:
+        actor_id = batch.key_of(actors[id(waiting)])
+        actor = people.get(actor_id) if actor_id is not None else None
+        if actor_id is not None and actor is None:
+            continue  # left to `cast`, which says it was removed
+        options = waiting.call.kwargs if waiting.call else {}
+        with batch.in_locale(waiting):
+            try:
+                membership = require_present(actor, meeting, checked_in=present)
+                assert actor is not None
+                ballot = _ballot(
+                    actor,
+                    poll,
+                    membership,
+                    holdings.get(actor.id, []),
+                    choice=options.get("choice"),
+                    split=options.get("split"),
+                    keys=options.get("keys"),
+                    confirm_against_mandate=bool(options.get("confirm_against_mandate")),
+                )
+                receipt, fresh = _receipt(poll, ballot, used, earlier)
+                if fresh:
+                    rows.add(ballot, fresh, receipt)
+                    for h in fresh:
+                        used.add(h.voter_key)
+                        written[h.voter_key] = ballot.parts[h.voter_key]
+                waiting.result = receipt
+            except Exception as error:  # a refusal, or a bug: it fails alone
+                waiting.error = error
+    rows.write()
+    return left
+
+
+def new_tracker() -> str:
+    """A tracker code a person can copy: 4 groups of 4 letters and digits."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _i in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+# --- Counting ---------------------------------------------------------------------------
+
+
+def choice_label(choice: str) -> str:
+    """A choice as people read it: For, Against, Abstain, or the option's own text."""
+    labels = {"yes": _("For"), "no": _("Against"), "abstain": _("Abstain")}
+    return labels.get(choice, choice)
+
+
+def _decision_record(decision: Decision) -> dict[str, Any]:
+    c = decision.counts
+    return {
+        "outcome": decision.outcome.value,
+        "messages": [message_data(m) for m in decision.messages()],
+        "sentence": decision.explain(),
+        "threshold": message_data(decision.threshold.label()),
+        "entitled": c.entitled_weight,
+        "present": c.present_weight,
+        "members": c.members_weight,
+        "quorum_needed": str(decision.quorum.needed(c)) if decision.quorum else None,
+    }
+
+
+def count(poll: Poll) -> dict[str, Any]:
+    """Count the poll from its snapshot under the body's rule (special decision included)."""
+    settings = poll.meeting.body.settings
+    special = special_of(settings, poll.special)
+    rule_threshold = threshold(
+        special.threshold if special else settings.decision,
+        abstentions_count=settings.abstentions_count_as_cast,
+    )
+    rule_quorum = quorum(settings.quorum)
+    rows = entitlement_rows(poll)
+    stored = {e.voter_key: e for e in poll.entitlements}
+    voted = used_keys(poll)
+    entitled = sum(e.weight for e in rows) + poll.unheld
+    members = max(poll.members, entitled)
+    units_present = len(
+        {
+            e.principal_unit_id
+            for e in poll.entitlements
+            if e.principal_unit_id and (e.present or e.voter_key in voted)
+        }
+    )
+    base: dict[str, Any] = {"voters": len(voted), "set_aside": [], "named": []}
+    if not poll.is_yes_no:
+        return {**base, **_plurality(poll)}
+    if poll.is_secret:
+        totals = Counter(
+            db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
+        )
+        present = sum(e.weight for e in rows if e.present or e.voter_key in voted)
+        counts = Counts(
+            yes=totals["yes"],
+            no=totals["no"],
+            abstain=totals["abstain"],
+            present=max(present, sum(totals.values())),
+            entitled=entitled,
+            members=members,
+            units_present=units_present,
+            units_total=poll.units_total,
+        )
+        decision = decide(counts, rule_threshold, rule_quorum)
+        return {
+            **base,
+            **_decision_record(decision),
+            "totals": {c: totals[c] for c in poll.choices},
+            "cast": sum(totals.values()),
+        }
+    votes = list(db.session.scalars(select(Vote).where(Vote.poll_id == poll.id).order_by(Vote.id)))
+    ballots = [
+        Ballot(
+            voter=v.voter_key,
+            choice=Choice(v.choice) if v.choice else None,
+            split=tuple((Choice(c), n) for c, n in v.parts(stored[v.voter_key].weight))
+            if v.choice is None
+            else (),
+            cast_by=v.cast_by_id,
+            order=order,
+        )
+        for order, v in enumerate(votes)
+    ]
+    mandates = {e.voter_key: Choice(e.mandate) for e in poll.entitlements if e.mandate}
+    result = tally(
+        ballots,
+        rows,
+        PollRule(rule_threshold, rule_quorum, split_votes=settings.split_votes),
+        unheld=poll.unheld,
+        members=members,
+        mandates=mandates,
+        units_present=units_present,
+        units_total=poll.units_total,
+    )
+    named = [
+        {
+            "holder": stored[v.voter_key].holder.name,
+            "cast_by": v.cast_by.name if v.cast_by else "",
+            "for": _principal_label(stored[v.voter_key]),
+            "parts": v.parts(stored[v.voter_key].weight),
+            "expected": stored[v.voter_key].expected,
+            "against": v.against_instruction,
+        }
+        for v in votes
+    ]
+    return {
+        **base,
+        **_decision_record(result.decision),
+        "totals": {c.value: result.totals[c] for c in Choice},
+        "cast": result.counted,
+        "set_aside": [message_data(s.reason) for s in result.set_aside],
+        "named": named if poll.mode is PollMode.NAMED else [],
+        "against": sum(1 for v in votes if v.against_instruction),
+    }
+
+
+def _principal_label(holding: PollEntitlement) -> str:
+    if holding.principal_unit is not None:
+        return holding.principal_unit.name
+    if holding.principal_person is not None:
+        return holding.principal_person.name
+    return ""
+
+
+def _plurality(poll: Poll) -> dict[str, Any]:
+    """A multiple-choice count: the option with the most votes wins; a tie decides nothing."""
+    weights = {e.voter_key: e.weight for e in poll.entitlements}
+    totals: Counter[str] = Counter()
+    if poll.is_secret:
+        totals.update(
+            db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
+        )
+    else:
+        for v in db.session.scalars(select(Vote).where(Vote.poll_id == poll.id)):
+            for c, n in v.parts(weights[v.voter_key]):
+                totals[c] += n
+    options = [c for c in poll.choices if c.lower() != "abstain"]
+    ranked = sorted(options, key=lambda c: -totals[c])
+    cast_total = sum(totals[c] for c in options)
+    tie = len(ranked) > 1 and totals[ranked[0]] == totals[ranked[1]]
+    if not ranked or tie or totals[ranked[0]] == 0:
+        outcome, sentence = "tied", _("No choice: the most votes are tied.")
+    else:
+        outcome = "chosen"
+        sentence = _(
+            "Chosen: %(choice)s with %(votes)d of %(cast)d votes.",
+            choice=ranked[0],
+            votes=totals[ranked[0]],
+            cast=cast_total,
+        )
+    return {
+        "outcome": outcome,
+        "messages": [{"text": sentence}],
+        "sentence": sentence,
+        "totals": {c: totals[c] for c in poll.choices},
+        "cast": cast_total,
+        "threshold": None,
+    }
+
+
+def result_sentences(poll: Poll) -> list[str]:
+    """The recorded result in the current language."""
+    if not poll.result:
+        return []
+    return [text_of(m) if "key" in m else str(m.get("text", "")) for m in poll.result["messages"]]
+
+
+def describe_threshold(poll: Poll) -> str:
+    """The threshold the poll was decided by, in the current language."""
+    data = (poll.result or {}).get("threshold")
+    return text_of(data) if data else ""

@@ -1,0 +1,63 @@
+"""What every domain stands on: the database and its transactions, after-commit hooks,
+errors, the audit chain, the batch writer, mail, throttling, the live push machinery,
+deadlines, the API's `@operation`, permission checking and the pages' shared parts.
+
+Nothing here knows an organisation, a person, a poll or a meeting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter, Map
+
+from voting.core.columns import LARGEST_INTEGER
+from voting.core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+
+class BoundedInteger(IntegerConverter):
+    """Flask's int converter, bounded by what the database can store."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", LARGEST_INTEGER)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def select_locale() -> str | None:
+    """The signed-in person's language, else the browser's best match among ours."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) if request else None
+
+
+def init_app(app: Flask) -> None:
+    """Set up the extensions, error pages and the deadline watcher on `app`."""
+    db.init_app(app)
+    from voting.core.database import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+    )
+
+    # Ids in addresses fit the database's integers; larger ones are simply not found.
+    app.url_map.converters["int"] = BoundedInteger
+    from voting.core import deadlines, web
+
+    web.init_app(app)
+    deadlines.init_app(app)

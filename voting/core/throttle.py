@@ -1,0 +1,57 @@
+"""Rate limits on votes: a person (or a script gone wrong) sending votes faster than any
+honest phone is slowed down with a clear message. Sign-in has its own limits (web/auth.py).
+
+Checked where a vote enters (the ballot form, the API, the Socket.IO `vote` event), before
+it reaches the writer. With Redis (`REDIS_URL`) the count is kept there, shared by every
+worker. On one process it is a plain counter per person and minute: the limits library's
+in-memory store expires its keys with a timer, which, with thousands of phones voting at
+once, cost more than the votes themselves (measured in docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import current_app
+from flask_babel import gettext as _
+from limits import parse
+
+from voting.core.errors import ServiceError
+from voting.core.extensions import limiter
+from voting.membership.models import Person
+
+
+class TooFast(ServiceError):
+    status = 429
+
+
+class _Window:
+    """Counts per key within the current fixed window; older windows are dropped whole."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started = 0
+        self.counts: dict[str, int] = {}
+
+    def hit(self, key: str, limit: int, seconds: int) -> bool:
+        now = int(time.time()) // seconds
+        with self.lock:
+            if now != self.started:
+                self.started, self.counts = now, {}
+            self.counts[key] = count = self.counts.get(key, 0) + 1
+        return count <= limit
+
+
+def vote_allowed(person: Person | None) -> None:
+    """Count one vote attempt of `person`; refuse once over `RATELIMIT_VOTE`."""
+    if person is None or not limiter.enabled:
+        return
+    item = parse(current_app.config["RATELIMIT_VOTE"])
+    if current_app.config.get("REDIS_URL"):
+        allowed = limiter.limiter.hit(item, "vote", str(person.id))
+    else:
+        window = current_app.extensions.setdefault("voting.vote_window", _Window())
+        allowed = window.hit(str(person.id), item.amount, item.get_expiry())
+    if not allowed:
+        raise TooFast(_("Too many votes in a short time. Wait a minute and try again."))

@@ -1,0 +1,202 @@
+"""Socket.IO events: joining a meeting's screens, resync, and the actions a phone sends.
+
+The connection is authenticated by the Flask session it shares with the pages. Each
+action goes through the same service as the page's form, and is acknowledged only after
+its transaction has committed: `{"ok": true, "version": n}` or `{"error": {"message"}}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_socketio import emit, join_room
+
+from voting.ballots.models import Poll
+from voting.ballots.services import polls
+from voting.core import batch, deadlines, throttle
+from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
+from voting.core.extensions import db, socketio
+from voting.core.web import me
+from voting.meetings.models import Meeting
+from voting.meetings.permissions import attending_membership, is_chair
+from voting.meetings.screens import VIEWS, full_fragments, meeting_room, user_room
+from voting.meetings.services import consensus, speaking
+from voting.meetings.services.agenda import get_item
+
+
+def _acknowledged(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
+    """Turn refusals into an error acknowledgement instead of a dropped event."""
+
+    @wraps(handler)
+    def wrapped(data: Any = None) -> dict[str, Any]:
+        try:
+            if not isinstance(data, dict):
+                raise Invalid(_("The event needs an object of arguments."))
+            return handler(data)
+        except ServiceError as error:
+            db.session.rollback()
+            return {"error": {"message": error.message, "field": error.field}}
+
+    return wrapped
+
+
+def _number(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise Invalid(_("%(name)s must be a number.", name=key), field=key)
+    return int(value)
+
+
+def may_watch(view: str, meeting: Meeting, person: Any) -> bool:
+    """Whether `person` may receive the pushes of a screen of the meeting."""
+    if view == "chair":
+        return is_chair(person, meeting.body)
+    if view == "member":
+        return attending_membership(person, meeting.body) is not None
+    return view in VIEWS or view == "state"  # projector, observer and state are public
+
+
+@_acknowledged
+def join(data: dict[str, Any]) -> dict[str, Any]:
+    """Join a meeting's screen; a screen behind the current version gets a full resync."""
+    deadlines.start()  # a hall of phones and no page loaded: deadlines still close
+    meeting = db.session.get(Meeting, _number(data, "meeting"))
+    if meeting is None:
+        raise NotFound(_("No such meeting."))
+    view = str(data.get("view", ""))
+    person = me()
+    if not may_watch(view, meeting, person):
+        raise NotAllowed(_("You do not have the right to see this screen."))
+    if view == "state":
+        join_room(meeting_room(meeting.id))
+    else:
+        join_room(meeting_room(meeting.id, view))
+    if person is not None:
+        join_room(user_room(person.id))
+    known = data.get("version")
+    if view != "state" and known != meeting.version:
+        emit("fragments", full_fragments(meeting.id, view, person))
+    return {"ok": True, "version": meeting.version}
+
+
+@_acknowledged
+def resync(data: dict[str, Any]) -> dict[str, Any]:
+    """Send the whole screen again (after a gap in versions or a reconnect)."""
+    meeting = db.session.get(Meeting, _number(data, "meeting"))
+    view = str(data.get("view", ""))
+    if meeting is None or view not in VIEWS or not may_watch(view, meeting, me()):
+        raise NotAllowed(_("You do not have the right to see this screen."))
+    emit("fragments", full_fragments(meeting.id, view, me()))
+    return {"ok": True, "version": meeting.version}
+
+
+def _version(meeting_id: int) -> Callable[[Any], int]:
+    """The meeting's version inside the writer's transaction, after the action."""
+
+    def version(_value: Any) -> int:
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting is not None
+        return meeting.version
+
+    return version
+
+
+@_acknowledged
+def answer(data: dict[str, Any]) -> dict[str, Any]:
+    """Answer the open test for agreement: {test, response, reason}."""
+    test = consensus.get_test(_number(data, "test"))
+    version = batch.call(
+        consensus.answer,
+        me(),
+        test,
+        str(data.get("response", "")),
+        str(data.get("reason", "")),
+        result=_version(test.item.meeting_id),
+    )
+    return {"ok": True, "version": version}
+
+
+@_acknowledged
+def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
+    """Raise a hand on the item under discussion: {item, kind, viewpoint}."""
+    item = get_item(_number(data, "item"))
+    version = _version(item.meeting_id)
+    request_id, now = batch.call(
+        speaking.raise_hand,
+        me(),
+        item,
+        str(data.get("kind", "contribution")),
+        str(data.get("viewpoint") or ""),
+        result=lambda request_: (request_.id, version(request_)),
+    )
+    return {"ok": True, "version": now, "request": request_id}
+
+
+@_acknowledged
+def withdraw_hand(data: dict[str, Any]) -> dict[str, Any]:
+    """Lower your hand: {request}."""
+    request_ = speaking.get_request(_number(data, "request"))
+    version = batch.call(
+        speaking.withdraw_hand, me(), request_, result=_version(request_.item.meeting_id)
+    )
+    return {"ok": True, "version": version}
+
+
+@_acknowledged
+def vote(data: dict[str, Any]) -> dict[str, Any]:
+    """Cast your votes in a poll: {poll, choice, keys?, split?, confirm_against_mandate?}.
+
+    The same checks as the ballot page; the acknowledgement follows the commit and carries
+    the receipt (a secret ballot's tracker code is shown once, here).
+    """
+    poll_id = _number(data, "poll")
+    throttle.vote_allowed(me())
+    meeting_id = polls.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
+    keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
+    if keys is not None and (
+        not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
+    ):
+        raise Invalid(_("keys must be a list of texts."), field="keys")
+    if split is not None and (
+        not isinstance(split, dict)
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in split.values())
+    ):
+        raise Invalid(_("split gives a whole number of votes per choice."), field="split")
+    version = _version(meeting_id)
+    receipt, now = batch.call(
+        polls.cast,
+        me(),
+        batch.ref(Poll, poll_id),
+        choice=choice if isinstance(choice, str) else None,
+        split=split or None,
+        keys=keys or None,
+        confirm_against_mandate=data.get("confirm_against_mandate") is True,
+        result=lambda receipt: (receipt, version(receipt)),
+    )
+    return {
+        "ok": True,
+        "version": now,
+        "keys": receipt.keys,
+        "tracker": receipt.tracker,
+        "already": receipt.already,
+        "against": receipt.against,
+    }
+
+
+HANDLERS: dict[str, Callable[..., Any]] = {
+    "join": join,
+    "resync": resync,
+    "answer": answer,
+    "raise_hand": raise_hand,
+    "withdraw_hand": withdraw_hand,
+    "vote": vote,
+}
+
+
+def register() -> None:
+    """Bind the handlers to the app's Socket.IO server (once per app)."""
+    for name, handler in HANDLERS.items():
+        socketio.on(name)(handler)

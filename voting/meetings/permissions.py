@@ -1,0 +1,98 @@
+"""Who may do what at a meeting, declared in one place.
+
+Chair actions need the chair role for the body (or the admin role, or an operator);
+member actions need a membership whose status the body lets attend (and, on a council,
+one of its member roles), and for most actions a check-in to the open meeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from voting.core.errors import Conflict, NotAllowed
+from voting.core.extensions import db
+from voting.core.permissions import Permission, can, roles_on, signed_in
+from voting.meetings.models import CheckIn, Meeting, MeetingStatus
+from voting.membership.models import Membership, Person
+from voting.org.models import Body
+
+# Runs the body's meetings: agenda, tests for agreement, speakers, polls.
+CHAIR = Permission("chair", frozenset({"chair", "admin"}))
+# Checks members in at the door.
+CHECK_IN = Permission("check_in", frozenset({"admin", "secretary", "chair", "teller"}))
+
+
+def is_chair(person: Person | None, body: Body) -> bool:
+    """Whether `person` may run meetings of `body`: its chair, an admin, or an operator."""
+    return can(person, CHAIR, body.organisation_id, body=body)
+
+
+def require_chair(person: Person | None, meeting: Meeting) -> None:
+    """Refuse unless `person` chairs the meeting's body."""
+    if not is_chair(person, meeting.body):
+        raise NotAllowed(_("Only the chair can do this."))
+
+
+def attending_membership(person: Person | None, body: Body) -> Membership | None:
+    """The membership that lets `person` attend `body`, if any."""
+    if not signed_in(person):
+        return None
+    assert person is not None
+    settings = body.settings
+    membership = next(
+        (m for m in person.memberships if m.organisation_id == body.organisation_id), None
+    )
+    if membership is None or membership.status.value not in settings.attend:
+        return None
+    if settings.members_roles and not any(
+        role.kind.value in settings.members_roles
+        for role in roles_on(person, body.organisation_id, body=body)
+    ):
+        return None
+    return membership
+
+
+def may_speak(person: Person | None, body: Body) -> bool:
+    """Whether the body lets `person` speak (their status is among who speaks)."""
+    membership = attending_membership(person, body)
+    return membership is not None and membership.status.value in body.settings.speak
+
+
+def check_in_of(person: Person | None, meeting: Meeting) -> CheckIn | None:
+    """The person's check-in to the meeting, if they have checked in."""
+    if not signed_in(person):
+        return None
+    assert person is not None
+    return db.session.scalar(
+        select(CheckIn).where(CheckIn.meeting_id == meeting.id, CheckIn.person_id == person.id)
+    )
+
+
+def require_present(
+    person: Person | None, meeting: Meeting, *, checked_in: Collection[int] | None = None
+) -> Membership:
+    """Refuse unless `person` may attend and has checked in to the open meeting.
+
+    `checked_in`: the ids of people known to be checked in (read once for many people);
+    anyone else is looked up.
+    """
+    membership = attending_membership(person, meeting.body)
+    if membership is None:
+        raise NotAllowed(_("You are not a member who can attend this meeting."))
+    assert person is not None
+    known = checked_in is not None and person.id in checked_in
+    if not known and check_in_of(person, meeting) is None:
+        raise NotAllowed(_("Check in to the meeting first."))
+    require_open(meeting)
+    return membership
+
+
+def require_open(meeting: Meeting) -> None:
+    """Refuse unless the meeting is in session."""
+    if meeting.status is MeetingStatus.SCHEDULED:
+        raise Conflict(_("The meeting has not started yet."))
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict(_("The meeting is closed."))

@@ -1,0 +1,464 @@
+"""Consensus first: the chair tests for agreement, every participant answers from their
+phone, and the outcome is recorded with its reservations and stand-asides, or the item
+is handed over to the body's fallback vote.
+
+The decision itself is the rules core's (`voting.rules.consensus`); this module stores
+answers, enforces who may answer and when, and records what the core decided.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Collection
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from voting.core import audit, batch, deadlines
+from voting.core.columns import utcnow
+from voting.core.database import after_commit, transaction
+from voting.core.errors import Conflict, Invalid, NotFound
+from voting.core.extensions import db
+from voting.meetings.models import (
+    AgendaItem,
+    Amendment,
+    AmendmentStatus,
+    Answer,
+    CheckIn,
+    ConsensusAnswer,
+    ConsensusOutcome,
+    ConsensusTest,
+    ItemStatus,
+    MeetingKind,
+    Motion,
+    MotionStage,
+    MotionStatus,
+)
+from voting.meetings.permissions import require_chair, require_present
+from voting.meetings.services.meetings import changed
+from voting.membership.models import Membership, Person
+from voting.org.body_rules import consensus_settings
+from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
+
+MAX_MINUTES = 24 * 60
+
+
+def get_test(test_id: int) -> ConsensusTest:
+    """The test for agreement with this id, or a clear NotFound."""
+    test = db.session.get(ConsensusTest, test_id)
+    if test is None:
+        raise NotFound(_("No such test for agreement."))
+    return test
+
+
+def open_test_of(item: AgendaItem) -> ConsensusTest | None:
+    """The item's test for agreement still open, if any."""
+    return db.session.scalar(
+        select(ConsensusTest).where(
+            ConsensusTest.item_id == item.id, ConsensusTest.closed_at.is_(None)
+        )
+    )
+
+
+def latest_test_of(item: AgendaItem) -> ConsensusTest | None:
+    """The item's most recent test for agreement, open or closed."""
+    return db.session.scalar(
+        select(ConsensusTest)
+        .where(ConsensusTest.item_id == item.id)
+        .order_by(ConsensusTest.id.desc())
+        .limit(1)
+    )
+
+
+def participants(test: ConsensusTest) -> list[tuple[int, str]]:
+    """(id, name) of those whose answer counts: checked in, with a status that attends."""
+    meeting = test.item.meeting
+    rows = db.session.execute(
+        select(Person.id, Person.name)
+        .join(CheckIn, CheckIn.person_id == Person.id)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(
+            CheckIn.meeting_id == meeting.id,
+            Membership.organisation_id == meeting.body.organisation_id,
+            Membership.status.in_(meeting.body.settings.attend),
+        )
+        .order_by(Person.name, Person.id)
+    ).all()
+    return [(row.id, row.name) for row in rows]
+
+
+def result(test: ConsensusTest, *, closed: bool = False) -> ConsensusResult:
+    """Where the test stands now, as the rules core sees it (participants named by name)."""
+    people = participants(test)
+    names = dict(people)
+    for a in test.answers:
+        # An answer from someone no longer counted (a status changed) is not lost: it counts.
+        if a.person_id not in names:
+            people.append((a.person_id, a.person.name))
+            names[a.person_id] = a.person.name
+    taken = [name for _id, name in people]
+    key = {
+        person_id: name if taken.count(name) == 1 else f"{name} ({person_id})"
+        for person_id, name in people
+    }
+    answers = {key[a.person_id]: Response(a.response.value) for a in test.answers}
+    settings = consensus_settings(test.item.meeting.body.settings, test.minutes)
+    return consensus_outcome(
+        tuple(key[person_id] for person_id, _name in people),
+        answers,
+        settings,
+        elapsed=utcnow() - test.opened_at,
+        closed=closed or test.closed_at is not None,
+    )
+
+
+def open_test(
+    actor: Person | None,
+    motion: Motion,
+    *,
+    minutes: int | None = None,
+    amendment: Amendment | None = None,
+) -> ConsensusTest:
+    """The chair tests for agreement on a motion (or an amendment put to the meeting).
+
+    `minutes` is the time agreed (default: the body's). If the same test is already open
+    (a second click, a second chair) it is returned unchanged.
+    """
+    item = motion.item
+    meeting = item.meeting
+    require_chair(actor, meeting)
+    current = open_test_of(item)
+    if current is not None:
+        if current.motion_id == motion.id and current.amendment_id == (
+            amendment.id if amendment else None
+        ):
+            return current
+        raise Conflict(_("Another test for agreement is open on this item."))
+    if item.status is not ItemStatus.OPEN:
+        raise Conflict(_("Open discussion on the item first."))
+    if motion.status is not MotionStatus.SUBMITTED:
+        raise Conflict(_("This motion has been decided."))
+    if amendment is not None and amendment.status is not AmendmentStatus.PUT_TO_MEETING:
+        raise Conflict(_("Only an amendment put to the meeting is tested for agreement."))
+    if motion.stage is MotionStage.METHODS and any(
+        m.stage is MotionStage.GOALS and m.status is MotionStatus.SUBMITTED for m in item.motions
+    ):
+        raise Conflict(_("Decide the goals before the methods."))
+    minutes = meeting.body.settings.consensus.minutes if minutes is None else minutes
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise Invalid(_("The time agreed is a number of minutes, 1 or more."), field="minutes")
+    now = utcnow()
+    with transaction():
+        test = ConsensusTest(
+            item=item,
+            motion=motion,
+            amendment=amendment,
+            opened_by_id=actor.id if actor else None,
+            opened_at=now,
+            minutes=minutes,
+            deadline=now + timedelta(minutes=minutes),
+        )
+        db.session.add(test)
+        db.session.flush()
+        audit.record(
+            "consensus.opened",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            test=test.id,
+            motion=motion.id,
+            amendment=amendment.id if amendment else None,
+            minutes=minutes,
+        )
+        changed(meeting, "consensus", "item")
+        after_commit(deadlines.opened)  # closes at the time agreed, page or no page
+    return test
+
+
+def answer(
+    actor: Person | None, test: ConsensusTest, response: str, reason: str = ""
+) -> ConsensusAnswer:
+    """A participant answers the test: agree, reservations, stand aside or block.
+
+    Answering again replaces the answer (a changed mind, or a phone sending twice).
+    Refused once the test is closed or the time agreed has run out.
+
+    Through the group commit the writer runs `answer_together` instead, with the same checks.
+    """
+    meeting = test.item.meeting
+    choice, reason = _checked_answer(actor, test, response, reason)
+    assert actor is not None
+    for attempt in range(2):
+        existing = db.session.scalar(
+            select(ConsensusAnswer).where(
+                ConsensusAnswer.test_id == test.id, ConsensusAnswer.person_id == actor.id
+            )
+        )
+        if existing is not None and existing.response is choice and existing.reason == reason:
+            return existing
+        try:
+            with transaction():
+                if existing is None:
+                    existing = ConsensusAnswer(
+                        test_id=test.id, person_id=actor.id, response=choice, reason=reason
+                    )
+                    db.session.add(existing)
+                else:
+                    existing.response, existing.reason, existing.at = choice, reason, utcnow()
+                changed(meeting, "consensus", users=[actor.id])
+            return existing
+        except IntegrityError:
+            # The same phone's other request won the race: update that answer instead.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _checked_answer(
+    actor: Person | None,
+    test: ConsensusTest,
+    response: str,
+    reason: str,
+    *,
+    checked_in: Collection[int] | None = None,
+) -> tuple[Answer, str]:
+    """Refuse an answer `answer` would refuse, with its reason; or the answer and the reason
+    as stored. `checked_in`: the people known to be checked in (read once for a batch)."""
+    require_present(actor, test.item.meeting, checked_in=checked_in)
+    try:
+        choice = Answer(response)
+    except ValueError:
+        raise Invalid(_("Choose one of the answers."), field="response") from None
+    if test.closed_at is not None:
+        raise Conflict(_("This test for agreement is closed."))
+    if utcnow() >= test.deadline:
+        raise Conflict(_("The time agreed is over: the chair records the outcome."))
+    return choice, reason.strip()[:1000]
+
+
+_ANSWER = inspect.signature(answer)
+
+
+@batch.batched(answer)
+def answer_together(calls: list[batch.Waiting]) -> list[batch.Waiting]:
+    """The batch form of `answer` in the group commit: for each test, read the test (with
+    its item, meeting and body), the people answering (with memberships and roles), their
+    check-ins and their answers already stored once for all its answers; check each as
+    `answer` does (same refusals, same messages; a person answering twice in the batch
+    meets their first answer as stored, so the last one stands); write the changed answers
+    with one upsert, bump the meeting's version and publish once. The unique (test, person)
+    constraint stays the last word on which row an answer updates; if the database refuses
+    the write, every answer runs through `answer` on its own. Returns the calls left to
+    `answer` (anything unusual)."""
+    by_test: dict[int, list[tuple[batch.Waiting, inspect.BoundArguments]]] = {}
+    left: list[batch.Waiting] = []
+    for waiting in calls:
+        call = waiting.call
+        assert call is not None
+        try:
+            bound = _ANSWER.bind(*call.args, **call.kwargs)
+        except TypeError:
+            left.append(waiting)
+            continue
+        bound.apply_defaults()
+        test_id, actor = batch.key_of(bound.arguments["test"]), bound.arguments["actor"]
+        usual = (
+            isinstance(bound.arguments["response"], str)
+            and isinstance(bound.arguments["reason"], str)
+            and (actor is None or isinstance(batch.key_of(actor), int))
+        )
+        if isinstance(test_id, int) and usual:
+            by_test.setdefault(test_id, []).append((waiting, bound))
+        else:
+            left.append(waiting)
+    for test_id, group in by_test.items():
+        left.extend(_answer_in_test(test_id, group))
+    return left
+
+
+def _answer_in_test(
+    test_id: int, group: list[tuple[batch.Waiting, inspect.BoundArguments]]
+) -> list[batch.Waiting]:
+    test = db.session.get(ConsensusTest, test_id)
+    if test is None:
+        return [w for w, _b in group]  # each gets `answer`'s own refusal
+    meeting = test.item.meeting
+    ids = {batch.key_of(b.arguments["actor"]) for _w, b in group} - {None}
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person)
+            .where(Person.id.in_(ids))
+            .options(selectinload(Person.memberships), selectinload(Person.roles))
+        )
+    }
+    present = set(
+        db.session.scalars(
+            select(CheckIn.person_id).where(
+                CheckIn.meeting_id == meeting.id, CheckIn.person_id.in_(people)
+            )
+        )
+    )
+    stored: dict[int, tuple[Answer, str]] = {
+        row.person_id: (row.response, row.reason)
+        for row in db.session.execute(
+            select(
+                ConsensusAnswer.person_id, ConsensusAnswer.response, ConsensusAnswer.reason
+            ).where(ConsensusAnswer.test_id == test.id, ConsensusAnswer.person_id.in_(people))
+        )
+    }
+    left: list[batch.Waiting] = []
+    answered: list[tuple[batch.Waiting, int]] = []
+    changed_by: dict[int, tuple[Answer, str]] = {}  # the last answer of each who changed it
+    for waiting, bound in group:
+        actor_id = batch.key_of(bound.arguments["actor"])
+        actor = people.get(actor_id) if actor_id is not None else None
+        if actor_id is not None and actor is None:
+            left.append(waiting)  # `answer` says it was removed
+            continue
+        with batch.in_locale(waiting):
+            try:
+                choice, reason = _checked_answer(
+                    actor,
+                    test,
+                    bound.arguments["response"],
+                    bound.arguments["reason"],
+                    checked_in=present,
+                )
+            except Exception as error:  # a refusal, or a bug: it fails alone
+                waiting.error = error
+                continue
+        assert actor is not None
+        if stored.get(actor.id) != (choice, reason):
+            stored[actor.id] = changed_by[actor.id] = (choice, reason)
+        answered.append((waiting, actor.id))
+    if changed_by:
+        _upsert_answers(test.id, changed_by)
+        changed(meeting, "consensus", users=list(changed_by))
+    if answered:
+        rows = {
+            a.person_id: a
+            for a in db.session.scalars(
+                select(ConsensusAnswer)
+                .where(
+                    ConsensusAnswer.test_id == test.id,
+                    ConsensusAnswer.person_id.in_({p for _w, p in answered}),
+                )
+                .execution_options(populate_existing=True)
+            )
+        }
+        for waiting, person_id in answered:
+            waiting.result = rows[person_id]
+    return left
+
+
+def _upsert_answers(test_id: int, answers: dict[int, tuple[Answer, str]]) -> None:
+    """Store these people's answers in one statement: a new row, or their row updated."""
+    table = ConsensusAnswer.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.test_id, table.c.person_id],
+        set_={
+            "response": statement.excluded.response,
+            "reason": statement.excluded.reason,
+            "at": statement.excluded.at,
+        },
+    )
+    now = utcnow()
+    db.session.execute(
+        statement,
+        [
+            {"test_id": test_id, "person_id": p, "response": c, "reason": r, "at": now}
+            for p, (c, r) in answers.items()
+        ],
+    )
+
+
+def close_test(actor: Person | None, test: ConsensusTest) -> ConsensusTest:
+    """The chair records the outcome: consensus (with reservations and stand-asides), or
+    no consensus, which hands the motion over to the body's fallback vote. Idempotent.
+    """
+    require_chair(actor, test.item.meeting)
+    if test.closed_at is not None:
+        return test
+    _close(test, actor)
+    return test
+
+
+def close_if_due(test: ConsensusTest) -> ConsensusTest:
+    """Record the outcome once the time agreed has run out, even if no chair is there to do
+    it; whoever sees the deadline first closes the test, once."""
+    if test.closed_at is None and utcnow() >= test.deadline:
+        _close(test, None)
+    return test
+
+
+def _close(test: ConsensusTest, actor: Person | None) -> None:
+    meeting = test.item.meeting
+    with transaction():
+        # Another writer may have closed it: read it again under the row lock
+        # (SQLite's write lock is already held; PostgreSQL needs FOR UPDATE).
+        db.session.refresh(test, with_for_update=True)
+        if test.closed_at is not None:
+            return
+        outcome = result(test, closed=True)
+        test.closed_at = utcnow()
+        test.summary = outcome.explain()
+        motion = test.motion
+        if outcome.next_step is NextStep.RECORD:
+            test.outcome = ConsensusOutcome.CONSENSUS
+            _agreed(test, actor)
+        elif outcome.next_step is NextStep.VOTE:
+            test.outcome = ConsensusOutcome.NO_CONSENSUS
+            _undecided(test, AmendmentStatus.TO_VOTE, MotionStatus.TO_VOTE)
+        else:
+            test.outcome = ConsensusOutcome.NO_DECISION
+            _undecided(test, AmendmentStatus.REJECTED, MotionStatus.NO_DECISION)
+        audit.record(
+            "consensus.closed",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            test=test.id,
+            motion=motion.id,
+            outcome=test.outcome.value,
+            reservations=list(outcome.reservations),
+            stand_asides=list(outcome.stand_asides),
+            blocks=list(outcome.blocks),
+            summary=test.summary,
+            by_deadline=actor is None,
+        )
+        changed(meeting, "consensus", "item", "agenda", "status")
+
+
+def _agreed(test: ConsensusTest, actor: Person | None) -> None:
+    if test.amendment is not None:
+        from voting.meetings.services.motions import adopt_amendment
+
+        adopt_amendment(test.amendment, actor)
+        return
+    motion, meeting = test.motion, test.item.meeting
+    motion.status = MotionStatus.CONSENSUS
+    motion.decided_at = utcnow()
+    if test.item.is_justification:
+        meeting.justified = True
+    elif meeting.kind is MeetingKind.EMERGENCY:
+        motion.needs_ratification = True
+
+
+def _undecided(
+    test: ConsensusTest, amendment_status: AmendmentStatus, motion_status: MotionStatus
+) -> None:
+    if test.amendment is not None:
+        test.amendment.status = amendment_status
+        test.amendment.decided_at = utcnow()
+    else:
+        test.motion.status = motion_status
+        test.motion.decided_at = utcnow()

@@ -1,0 +1,158 @@
+"""From consensus to the vote, and back into the record.
+
+When a test for agreement ends without consensus, the motion (or the amendment put to the
+meeting) is handed over to the body's fallback vote: the chair puts it to a vote under
+the body's ordinary rule or one of its special decisions, in a mode the body allows. The
+poll opens only after the chair has seen who holds what (and, for a secret ballot, the
+privacy warnings). When it closes, the motion is carried or lost and the item shows the
+decision with a link to the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from voting.ballots.models import Poll, PollKind, PollMode, PollStatus
+from voting.ballots.services import polls
+from voting.constitutions.schema import BodySettings
+from voting.core.columns import utcnow
+from voting.core.errors import Conflict, Invalid
+from voting.core.extensions import db
+from voting.core.i18n import describe
+from voting.meetings.models import Amendment, AmendmentStatus, MeetingKind, Motion, MotionStatus
+from voting.meetings.permissions import require_chair
+from voting.membership.models import Person
+from voting.org.body_rules import threshold
+
+# What a motion's poll changes, by the rules core's outcome. An inquorate vote decides
+# nothing: the motion stays with the vote, to be put again.
+OUTCOME_STATUS = {
+    "carried": MotionStatus.CARRIED,
+    "lost": MotionStatus.LOST,
+    "tied": MotionStatus.LOST,  # ties fail
+}
+
+
+@dataclass(frozen=True)
+class DecisionChoice:
+    """One way the body can decide a question: its ordinary rule or a special decision."""
+
+    name: str  # "" for the ordinary rule
+    label: str
+    threshold: str  # the threshold in words, in the current language
+
+
+def decision_choices(settings: BodySettings) -> list[DecisionChoice]:
+    """The body's ordinary rule first (the fallback after consensus), then its special
+    decisions, each with its threshold in words."""
+    abstentions = settings.abstentions_count_as_cast
+    ordinary = describe(threshold(settings.decision, abstentions_count=abstentions).label())
+    choices = [DecisionChoice("", _("Ordinary decision"), ordinary)]
+    for special in settings.special:
+        words = describe(threshold(special.threshold, abstentions_count=abstentions).label())
+        choices.append(DecisionChoice(special.name, special.label or special.name, words))
+    return choices
+
+
+def vote_modes(settings: BodySettings) -> list[PollMode]:
+    """The ways of voting the body allows, open first."""
+    return [m for m in PollMode if m is not PollMode.NAMED or settings.named_votes]
+
+
+def handed_over(motion: Motion) -> list[Amendment | None]:
+    """What of the motion waits for a vote: the motion itself (None) and its amendments,
+    each after a test for agreement that ended without consensus."""
+    waiting: list[Amendment | None] = [
+        a for a in motion.amendments if a.status is AmendmentStatus.TO_VOTE
+    ]
+    if motion.status is MotionStatus.TO_VOTE:
+        waiting.append(None)
+    return waiting
+
+
+def polls_on(motion: Motion) -> list[Poll]:
+    """The polls held or prepared on a motion and its amendments, oldest first."""
+    return list(
+        db.session.scalars(select(Poll).where(Poll.motion_id == motion.id).order_by(Poll.id))
+    )
+
+
+def draft_on(motion: Motion, amendment: Amendment | None) -> Poll | None:
+    """The poll prepared (not yet opened) on the motion or on this amendment, if any."""
+    return next(
+        (
+            p
+            for p in polls_on(motion)
+            if p.status is PollStatus.DRAFT
+            and p.amendment_id == (amendment.id if amendment else None)
+        ),
+        None,
+    )
+
+
+def put_to_vote(
+    actor: Person | None,
+    motion: Motion,
+    *,
+    amendment: Amendment | None = None,
+    special: str = "",
+    mode: PollMode = PollMode.OPEN,
+    minutes: int | None = None,
+) -> Poll:
+    """The chair puts a motion (or an amendment) handed over by a test for agreement to
+    the vote: a poll is prepared under the chosen rule and mode, to open after the preview.
+
+    Putting the same question again while its poll is prepared returns that poll.
+    """
+    meeting = motion.item.meeting
+    require_chair(actor, meeting)
+    if amendment is not None and amendment.motion_id != motion.id:
+        raise Invalid(_("This amendment belongs to another motion."), field="amendment")
+    if amendment not in handed_over(motion):
+        raise Conflict(_("Only a question without consensus goes to the vote."))
+    existing = draft_on(motion, amendment)
+    if existing is not None:
+        return existing
+    return polls.create_poll(
+        actor,
+        meeting,
+        kind=PollKind.AMENDMENT if amendment is not None else PollKind.MOTION,
+        mode=mode,
+        motion=motion,
+        amendment=amendment,
+        special=special,
+        minutes=minutes,
+    )
+
+
+def record_motion_vote(poll: Poll) -> None:
+    """A closed poll on a motion decides it: carried or lost (inside the closing
+    transaction). A motion already decided (by consensus, or an earlier vote) keeps its
+    decision; a motion carried at an emergency meeting waits for ratification."""
+    motion = poll.motion
+    if motion is None or poll.result is None:
+        return
+    status = OUTCOME_STATUS.get(str(poll.result.get("outcome")))
+    if status is None or motion.status not in (MotionStatus.SUBMITTED, MotionStatus.TO_VOTE):
+        return
+    motion.status = status
+    motion.decided_at = utcnow()
+    item = motion.item
+    if (
+        status is MotionStatus.CARRIED
+        and item.meeting.kind is MeetingKind.EMERGENCY
+        and not item.is_justification
+    ):
+        motion.needs_ratification = True
+
+
+def tracker_listed(poll: Poll, code: str) -> bool | None:
+    """Whether a tracker code is among the published trackers of a closed secret poll
+    (None: nothing is published yet, or the code is empty)."""
+    listed = polls.published_trackers(poll)
+    if not listed or not code.strip():
+        return None
+    return polls.tracker_hash(code) in listed

@@ -1,0 +1,284 @@
+"""What a meeting's screens show, read in one place: the page views, the pushes and the
+JSON `state` event all render from the same `MeetingState`, so they always agree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from voting.ballots.models import Poll, PollStatus
+from voting.constitutions.schema import BodySettings
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.meetings.models import (
+    AgendaItem,
+    CheckIn,
+    ConsensusAnswer,
+    ConsensusTest,
+    Meeting,
+    Motion,
+    SpeakerRequest,
+)
+from voting.meetings.permissions import check_in_of
+from voting.meetings.services import agenda, consensus, speaking
+from voting.meetings.services.meetings import attendance
+from voting.meetings.services.speaking import QueuePlace
+from voting.membership.models import Membership, Person, Role
+from voting.org.body_rules import quorum
+from voting.org.models import Unit
+from voting.rules.consensus import ConsensusResult
+from voting.rules.thresholds import Counts
+
+ANSWERS = ("agree", "reservations", "stand_aside", "block")
+
+
+@dataclass(frozen=True)
+class Quorate:
+    present: int
+    needed: int | None  # None: the body has no quorum
+
+    @property
+    def met(self) -> bool:
+        return self.needed is None or self.present >= self.needed
+
+
+@dataclass
+class ConsensusView:
+    test: ConsensusTest
+    result: ConsensusResult
+    counts: dict[str, int]
+    names: dict[str, list[str]]
+    reasons: list[tuple[str, str, str]]  # (name, answer, reason)
+    participants: int
+    remaining_seconds: int
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts[a] for a in ANSWERS)
+
+
+@dataclass
+class MeetingState:
+    meeting: Meeting
+    settings: BodySettings
+    quorum: Quorate
+    items: list[AgendaItem]
+    current: AgendaItem | None
+    motions: list[Motion]
+    consensus: ConsensusView | None
+    speaker: SpeakerRequest | None
+    speaker_seconds: int
+    queue: list[QueuePlace]
+    time_per_viewpoint: dict[str, int]
+    sections: list[str]
+    version: int = 0
+    ratification: list[Motion] = field(default_factory=list)
+
+
+@dataclass
+class Mine:
+    """One person's part of the screens: their check-in, hands and answer."""
+
+    person: Person | None
+    checked_in: bool
+    may_attend: bool
+    may_speak: bool
+    hands: list[SpeakerRequest]
+    place: dict[int, int]  # request id -> place in the queue
+    answer: ConsensusAnswer | None
+
+
+def quorum_of(meeting: Meeting) -> Quorate:
+    """Attendance against the body's quorum."""
+    present = attendance(meeting)
+    body = meeting.body
+    rule = quorum(body.settings.quorum)
+    if rule is None:
+        return Quorate(present, None)
+    settings = body.settings
+    members_query = select(func.count(func.distinct(Membership.person_id))).where(
+        Membership.organisation_id == body.organisation_id,
+        Membership.status.in_(settings.attend),
+    )
+    if settings.members_roles:
+        members_query = members_query.join(Role, Role.person_id == Membership.person_id).where(
+            Role.organisation_id == body.organisation_id, Role.kind.in_(settings.members_roles)
+        )
+    members = db.session.scalar(members_query) or 0
+    entitled = db.session.scalar(members_query.where(Membership.status.in_(settings.vote))) or 0
+    units_total = db.session.scalar(
+        select(func.count()).select_from(Unit).where(Unit.organisation_id == body.organisation_id)
+    )
+    units_present = db.session.scalar(
+        select(func.count(func.distinct(Membership.unit_id)))
+        .join(CheckIn, CheckIn.person_id == Membership.person_id)
+        .where(CheckIn.meeting_id == meeting.id, Membership.organisation_id == body.organisation_id)
+    )
+    counts = Counts(
+        yes=0,
+        no=0,
+        present=present,
+        entitled=max(entitled, present),
+        members=max(members, entitled, present),
+        units_present=units_present or 0,
+        units_total=units_total or 0,
+    )
+    return Quorate(rule.measured(counts), math.ceil(rule.needed(counts)))
+
+
+def consensus_view(test: ConsensusTest) -> ConsensusView:
+    """Counts, names (where the body shows them) and reasons of a test for agreement."""
+    result = consensus.result(test)
+    people = dict(consensus.participants(test))
+    names: dict[str, list[str]] = {a: [] for a in ANSWERS}
+    reasons = []
+    for a in test.answers:
+        name = people.get(a.person_id) or a.person.name
+        names[a.response.value].append(name)
+        if a.reason:
+            reasons.append((name, a.response.value, a.reason))
+    counts = {a: len(names[a]) for a in ANSWERS}
+    counts["silent"] = len(result.silent)
+    remaining = max(0, int((test.deadline - utcnow()).total_seconds()))
+    return ConsensusView(
+        test=test,
+        result=result,
+        counts=counts,
+        names={a: sorted(n) for a, n in names.items()},
+        reasons=reasons,
+        participants=len(people),
+        remaining_seconds=remaining if test.closed_at is None else 0,
+    )
+
+
+def meeting_state(meeting: Meeting) -> MeetingState:
+    """Everything the shared regions of the meeting's screens show."""
+    current = agenda.current_item(meeting)
+    test = None
+    queue: list[QueuePlace] = []
+    speaker = None
+    used: dict[str, int] = {}
+    if current is not None:
+        test = consensus.latest_test_of(current)
+        queue = speaking.queue(current)
+        speaker = speaking.current_speaker(current)
+        used = speaking.time_per_viewpoint(current)
+    from voting.meetings.services.meetings import decided_motions_waiting_ratification
+
+    return MeetingState(
+        meeting=meeting,
+        settings=meeting.body.settings,
+        quorum=quorum_of(meeting),
+        items=list(meeting.items),
+        current=current,
+        motions=list(current.motions) if current else [],
+        consensus=consensus_view(test) if test is not None else None,
+        speaker=speaker,
+        speaker_seconds=speaking.seconds_used(speaker) if speaker else 0,
+        queue=queue,
+        time_per_viewpoint=used,
+        sections=agenda.sections(meeting),
+        version=meeting.version,
+        ratification=decided_motions_waiting_ratification(meeting),
+    )
+
+
+def mine(meeting: Meeting, person: Person | None, state: MeetingState) -> Mine:
+    """The person's own part of the screens."""
+    from voting.meetings.permissions import attending_membership, may_speak
+
+    signed_in = person is not None and getattr(person, "is_authenticated", False)
+    hands = []
+    answer = None
+    if signed_in and state.current is not None:
+        assert person is not None
+        hands = [
+            r
+            for r in speaking.requests_of(state.current)
+            if r.person_id == person.id and (r.is_waiting or r.is_speaking)
+        ]
+        if state.consensus is not None:
+            answer = next(
+                (a for a in state.consensus.test.answers if a.person_id == person.id), None
+            )
+    return Mine(
+        person=person if signed_in else None,
+        checked_in=signed_in and check_in_of(person, meeting) is not None,
+        may_attend=attending_membership(person, meeting.body) is not None,
+        may_speak=may_speak(person, meeting.body),
+        hands=hands,
+        place={p.request.id: p.position for p in state.queue},
+        answer=answer,
+    )
+
+
+def state_json(state: MeetingState) -> dict[str, Any]:
+    """The meeting's state for API clients (the `state` event and GET .../state)."""
+    view = state.consensus
+    show_names = state.settings.consensus.show_names
+    return {
+        "meeting": state.meeting.id,
+        "version": state.version,
+        "status": state.meeting.status.value,
+        "present": state.quorum.present,
+        "quorum": {"needed": state.quorum.needed, "met": state.quorum.met},
+        "item": ({"id": state.current.id, "title": state.current.title} if state.current else None),
+        "motions": [
+            {"id": m.id, "title": m.title, "stage": m.stage.value, "status": m.status.value}
+            for m in state.motions
+        ],
+        "consensus": (
+            {
+                "test": view.test.id,
+                "motion": view.test.motion_id,
+                "amendment": view.test.amendment_id,
+                "open": view.test.is_open,
+                "deadline": view.test.deadline.isoformat(),
+                "remaining_seconds": view.remaining_seconds,
+                "counts": view.counts,
+                "names": view.names if show_names else None,
+                "outcome": view.test.outcome.value,
+                "summary": view.test.summary or view.result.explain(),
+            }
+            if view
+            else None
+        ),
+        "speaker": (
+            {"request": state.speaker.id, "name": state.speaker.person.name}
+            if state.speaker
+            else None
+        ),
+        "queue": [
+            {
+                "request": p.request.id,
+                "name": p.request.person.name,
+                "kind": p.request.kind.value,
+                "viewpoint": p.request.viewpoint,
+            }
+            for p in state.queue
+        ],
+        "time_per_viewpoint": state.time_per_viewpoint,
+        "poll": _open_poll_json(state.meeting.id),
+    }
+
+
+def _open_poll_json(meeting_id: int) -> dict[str, Any] | None:
+    """The poll open in the meeting, so API clients and phones know what they can vote on."""
+    poll = db.session.scalars(
+        select(Poll).where(Poll.meeting_id == meeting_id, Poll.status == PollStatus.OPEN)
+    ).first()
+    if poll is None:
+        return None
+    return {
+        "poll": poll.id,
+        "question": poll.question,
+        "choices": list(poll.choices),
+        "mode": poll.mode.value,
+        "motion": poll.motion_id,
+        "amendment": poll.amendment_id,
+        "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
+    }
