@@ -44,7 +44,7 @@ def prepare(database: Path, port: int, members: int, *, minutes: int | None = No
     from voting.core.columns import utcnow
     from voting.core.extensions import db
     from voting.demo import load_demo
-    from voting.meetings.services import agenda, meetings
+    from voting.meetings.services import agenda, floor, meetings
     from voting.meetings.services.simulation import simulated_members
     from voting.meetings.simulate import session_cookie
     from voting.membership.models import ApiToken, Person
@@ -75,7 +75,7 @@ def prepare(database: Path, port: int, members: int, *, minutes: int | None = No
         meetings.open_meeting(chair, meeting)
         agenda.open_item(chair, item)
         people = simulated_members(meeting, members)
-        poll = polls.create_poll(chair, meeting, motion=item.motions[0], minutes=minutes)
+        poll = floor.create_poll(chair, meeting, motion=item.motions[0], minutes=minutes)
         polls.open_poll(chair, poll)
         secret = new_secret()
         db.session.add(ApiToken(person=chair, name="floor", token_hash=digest(secret), prefix="f"))

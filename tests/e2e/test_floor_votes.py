@@ -115,7 +115,7 @@ def wsm_council(live_app) -> tuple[str, int]:  # type: ignore[no-untyped-def]
         representation.record_mandate(sam, galway, motion, "yes", "Support the campaign")
         for email in ("gal@wsm.example", "gwen@wsm.example", "lee@wsm.example"):
             meetings.check_in(person(email), meeting, meeting.join_code)
-        poll = polls.create_poll(sam, meeting, motion=motion)
+        poll = floor.create_poll(sam, meeting, motion=motion)
         polls.open_poll(sam, poll)
         meeting_id = meeting.id
         db.session.remove()

@@ -17,7 +17,7 @@ from voting.ballots.services import polls
 from voting.core.columns import utcnow
 from voting.core.extensions import db
 from voting.meetings.models import Meeting, Motion
-from voting.meetings.services import agenda, meetings, representation
+from voting.meetings.services import agenda, floor, meetings, representation
 from voting.org.models import AttendanceRecord, Body, Unit
 
 # Fixtures shared with the meeting suite.
@@ -119,7 +119,7 @@ def awl(live: Flask) -> Meeting:
 
 def open_poll(meeting: Meeting, chair: str, mode: PollMode = PollMode.OPEN, **kwargs) -> Poll:  # type: ignore[no-untyped-def]
     kwargs.setdefault("motion", motion_of(meeting))
-    poll = polls.create_poll(person(chair), meeting, mode=mode, **kwargs)
+    poll = floor.create_poll(person(chair), meeting, mode=mode, **kwargs)
     return polls.open_poll(person(chair), poll, confirm_privacy=True)
 
 

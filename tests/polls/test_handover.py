@@ -10,10 +10,10 @@ import re
 import pytest
 
 from tests.polls.conftest import WRI_CHAIR, WRI_REPS, motion_of, person
-from voting.ballots.models import Poll, PollKind, PollMode, PollStatus
+from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.core.errors import Conflict, NotAllowed
-from voting.meetings.models import AmendmentStatus, Meeting, Motion, MotionStatus
+from voting.meetings.models import AmendmentStatus, Meeting, Motion, MotionStatus, PollKind
 from voting.meetings.services import agenda, consensus, floor, motions
 
 X, Y, P, Q = (WRI_REPS[u] for u in ("Section X", "Section Y", "Associate P", "Associate Q"))
@@ -42,7 +42,7 @@ def test_no_consensus_then_a_weighted_vote_carries_the_motion_4_to_3(wri) -> Non
     assert floor.handed_over(motion) == [None]
 
     poll = floor.put_to_vote(person(WRI_CHAIR), motion)
-    assert poll.status is PollStatus.DRAFT and poll.kind is PollKind.MOTION
+    assert poll.status is PollStatus.DRAFT and poll.floor.kind is PollKind.MOTION
     assert floor.put_to_vote(person(WRI_CHAIR), motion).id == poll.id  # a second click
     polls.open_poll(person(WRI_CHAIR), poll)
     vote_all(poll, {X: "yes", Y: "no", P: "yes", Q: "no"})
@@ -83,7 +83,7 @@ def test_an_amendment_without_consensus_goes_to_the_vote_and_becomes_part_of_the
     assert floor.handed_over(motion) == [amendment]
 
     poll = floor.put_to_vote(person(WRI_CHAIR), motion, amendment=amendment)
-    assert poll.kind is PollKind.AMENDMENT and poll.amendment_id == amendment.id
+    assert poll.floor.kind is PollKind.AMENDMENT and poll.floor.amendment_id == amendment.id
     polls.open_poll(person(WRI_CHAIR), poll)
     vote_all(poll, {X: "yes", Y: "yes", Q: "no"})
     polls.close_poll(person(WRI_CHAIR), poll)
@@ -126,7 +126,7 @@ def test_the_chair_console_hands_over_to_a_vote_the_phones_follow_and_the_record
     console = chair.get(f"/meetings/{wri.id}/chair").text
     assert "Xavier Rep holds 3 votes: 3 cards of Section X" in console
     assert "Open the vote" in console and "Put to a vote" not in console
-    poll = polls.polls_of(wri)[0]
+    poll = floor.polls_of(wri)[0]
 
     opened = chair.post(f"/polls/{poll.id}/open", data={"return": "chair"})
     assert opened.location.endswith(f"/meetings/{wri.id}/chair#meeting-poll")

@@ -22,7 +22,7 @@ from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.core.extensions import db
 from voting.meetings.models import CardAssignment, Proxy
-from voting.meetings.services import representation
+from voting.meetings.services import floor, representation
 
 XAVIER, YUSUF, PIA, QUINN = WRI_REPS.values()
 
@@ -94,7 +94,7 @@ def test_a_secret_ballot_shows_the_tracker_once_and_publishes_it_after_close(
 
 def test_the_chair_is_warned_before_a_revealing_secret_poll_opens(awl, signed_in) -> None:
     check_in(awl, "pat@awl.example", "fay@awl.example")
-    poll = polls.create_poll(person(AWL_CHAIR), awl, motion=motion_of(awl), mode=PollMode.SECRET)
+    poll = floor.create_poll(person(AWL_CHAIR), awl, motion=motion_of(awl), mode=PollMode.SECRET)
     chair = signed_in(AWL_CHAIR)
     assert "Only 2 voters" in chair.get(f"/polls/{poll.id}/chair").text
     warned = chair.post(f"/polls/{poll.id}/open")

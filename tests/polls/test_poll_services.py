@@ -31,8 +31,8 @@ from voting.core.audit import AuditEvent
 from voting.core.columns import utcnow
 from voting.core.errors import Conflict, Invalid, NotAllowed
 from voting.core.extensions import db
-from voting.meetings.models import AmendmentStatus, Proxy
-from voting.meetings.services import motions, representation
+from voting.meetings.models import AmendmentStatus, PollKind, Proxy
+from voting.meetings.services import floor, motions, representation
 
 XAVIER, YUSUF, PIA, QUINN = WRI_REPS.values()
 
@@ -276,10 +276,10 @@ def test_secret_ratification_ballot_gives_trackers_and_publishes_them_apart_from
 ) -> None:
     voters = ["pat@awl.example", "fay@awl.example", "ola@awl.example"]
     check_in(awl, *voters)
-    poll = polls.create_poll(
+    poll = floor.create_poll(
         person(AWL_CHAIR),
         awl,
-        kind=polls.PollKind.PROCEDURAL,
+        kind=PollKind.PROCEDURAL,
         question="Ratify Fay Full as treasurer?",
         mode=PollMode.SECRET,
     )
@@ -305,7 +305,7 @@ def test_secret_ratification_ballot_gives_trackers_and_publishes_them_apart_from
 
 def test_a_small_secret_poll_warns_the_chair_before_opening(awl) -> None:
     check_in(awl, "pat@awl.example", "fay@awl.example")
-    poll = polls.create_poll(person(AWL_CHAIR), awl, motion=motion_of(awl), mode=PollMode.SECRET)
+    poll = floor.create_poll(person(AWL_CHAIR), awl, motion=motion_of(awl), mode=PollMode.SECRET)
     preview = polls.preview_poll(person(AWL_CHAIR), poll)
     assert preview.warnings() == ["Only 2 voters: a secret tally could show how each voted"]
     with pytest.raises(polls.PrivacyWarning) as warned:
@@ -376,8 +376,8 @@ def test_the_chair_annuls_a_poll_with_a_reason_and_reruns_it(wri) -> None:
 
 def test_only_one_poll_is_open_at_a_time_and_only_the_chair_opens_it(wri) -> None:
     poll = open_poll(wri, WRI_CHAIR)
-    second = polls.create_poll(
-        person(WRI_CHAIR), wri, question="Take a break?", kind=polls.PollKind.PROCEDURAL
+    second = floor.create_poll(
+        person(WRI_CHAIR), wri, question="Take a break?", kind=PollKind.PROCEDURAL
     )
     with pytest.raises(Conflict, match="Another poll is open"):
         polls.open_poll(person(WRI_CHAIR), second)
@@ -387,10 +387,10 @@ def test_only_one_poll_is_open_at_a_time_and_only_the_chair_opens_it(wri) -> Non
 
 
 def test_a_multiple_choice_poll_chooses_the_option_with_most_votes(wri) -> None:
-    poll = polls.create_poll(
+    poll = floor.create_poll(
         person(WRI_CHAIR),
         wri,
-        kind=polls.PollKind.PROCEDURAL,
+        kind=PollKind.PROCEDURAL,
         question="Where is the next conference?",
         choices=["Berlin", "Madrid", "Abstain"],
     )
@@ -413,7 +413,7 @@ def test_an_amendment_carried_by_vote_becomes_part_of_the_motion(wri) -> None:
     amendment = motions.propose_amendment(person(XAVIER), motion, text="A new text.", paragraph=2)
     motions.put_to_meeting(person(WRI_CHAIR), amendment)
     poll = open_poll(wri, WRI_CHAIR, amendment=amendment, motion=None)
-    assert poll.kind is polls.PollKind.AMENDMENT
+    assert poll.floor.kind is PollKind.AMENDMENT
     vote(poll, XAVIER, "yes")
     polls.close_poll(person(WRI_CHAIR), poll)
     assert amendment.status is AmendmentStatus.ACCEPTED

@@ -14,6 +14,7 @@ from voting.core.errors import Conflict, Invalid, NotAllowed
 from voting.core.extensions import db
 from voting.membership.models import MemberStatus, Role, RoleKind
 from voting.membership.services import members
+from voting.org.services import units
 from voting.org.services.organisations import by_slug
 
 
@@ -23,37 +24,37 @@ def unit(org_slug: str, name: str):  # type: ignore[no-untyped-def]
 
 def test_wsm_secretary_adds_a_branch_and_records_its_meetings(demo) -> None:
     sam, wsm = person("sam@wsm.example"), by_slug("wsm")
-    cork = members.create_unit(sam, wsm, {"kind": "branch", "name": "Cork", "size": "12"})
+    cork = units.create_unit(sam, wsm, {"kind": "branch", "name": "Cork", "size": "12"})
     assert (cork.size, cork.delegate_split) == (12, "even_first_remainder")
-    members.add_attendance(sam, cork, {"held_on": "2025-03-01", "present": "7"})
-    members.add_attendance(sam, cork, {"held_on": "2025-04-05", "present": 9, "note": "AGM"})
+    units.add_attendance(sam, cork, {"held_on": "2025-03-01", "present": "7"})
+    units.add_attendance(sam, cork, {"held_on": "2025-04-05", "present": 9, "note": "AGM"})
     assert [r.present for r in cork.attendance] == [9, 7]  # newest first
 
     with pytest.raises(Conflict) as twice:
-        members.add_attendance(sam, cork, {"held_on": "2025-03-01", "present": "8"})
+        units.add_attendance(sam, cork, {"held_on": "2025-03-01", "present": "8"})
     assert twice.value.field == "held_on" and "already has a record for 2025-03-01" in (
         twice.value.message
     )
     with pytest.raises(Invalid) as negative:
-        members.add_attendance(sam, cork, {"held_on": "2025-05-01", "present": "-2"})
+        units.add_attendance(sam, cork, {"held_on": "2025-05-01", "present": "-2"})
     assert negative.value.field == "present"
 
 
 def test_unit_names_are_unique_and_kinds_come_from_the_constitution(demo) -> None:
     sam, wsm = person("sam@wsm.example"), by_slug("wsm")
     with pytest.raises(Conflict, match="already a unit called galway"):
-        members.create_unit(sam, wsm, {"kind": "branch", "name": "galway"})
+        units.create_unit(sam, wsm, {"kind": "branch", "name": "galway"})
     with pytest.raises(Invalid) as kind:
-        members.create_unit(sam, wsm, {"kind": "section", "name": "Sligo"})
+        units.create_unit(sam, wsm, {"kind": "section", "name": "Sligo"})
     assert kind.value.field == "kind" and "branch" in kind.value.message
 
 
 def test_a_unit_with_members_is_not_deleted_and_the_count_is_given(demo) -> None:
     sam = person("sam@wsm.example")
     with pytest.raises(Conflict, match="Limerick still has 2 members"):
-        members.delete_unit(sam, unit("wsm", "Limerick"))
-    empty = members.create_unit(sam, by_slug("wsm"), {"kind": "branch", "name": "Sligo"})
-    members.delete_unit(sam, empty)
+        units.delete_unit(sam, unit("wsm", "Limerick"))
+    empty = units.create_unit(sam, by_slug("wsm"), {"kind": "branch", "name": "Sligo"})
+    units.delete_unit(sam, empty)
     assert all(u.name != "Sligo" for u in by_slug("wsm").units)
 
 
@@ -146,11 +147,11 @@ def test_a_plain_member_and_another_organisations_secretary_are_refused(demo) ->
     wri = by_slug("wri")
     for outsider in (person("xavier@wri.example"), person("sam@wsm.example")):
         with pytest.raises(NotAllowed):
-            members.create_unit(outsider, wri, {"kind": "section", "name": "Section Z"})
+            units.create_unit(outsider, wri, {"kind": "section", "name": "Section Z"})
         with pytest.raises(NotAllowed):
             members.add_member(outsider, wri, {"name": "Z", "email": "z@example.org"})
         with pytest.raises(NotAllowed):
             members.assign_role(outsider, wri, {"email": "xavier@wri.example", "kind": "chair"})
         with pytest.raises(NotAllowed):
-            members.managed_organisation(outsider, "wri")
+            units.managed_organisation(outsider, "wri")
     assert db.session.scalars(select(Role).where(Role.kind == RoleKind.CHAIR)).all()

@@ -8,4 +8,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing to plug in yet."""
+    """Polls close at their deadlines; the API of polls put to a body directly."""
+    from voting.ballots import api  # noqa: F401  (operations)
+    from voting.ballots.services import polls
+    from voting.core import deadlines
+
+    deadlines.register("poll", polls.nearest_deadline, polls.due)

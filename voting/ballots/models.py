@@ -1,6 +1,9 @@
-"""Voting on the floor: polls, the entitlements snapshotted when a poll opens, participation,
-open and named votes, secret ballots; and what feeds a snapshot: voting cards, mandates
-and proxies.
+"""Polls over any subject: the poll, the entitlements snapshotted when it opens,
+participation, open and named votes, secret ballots and their trackers.
+
+A poll names its body (whose rules decide it) and the kind of its subject; the subject's
+domain links its own records to the poll (a meeting's motion refers to its poll), so
+nothing here refers upward.
 
 One vote per voter per poll is the primary key of `participation` (poll, voter key), so
 the database refuses a second vote whatever the code does.
@@ -27,9 +30,8 @@ from voting.core.columns import UTCDateTime, str_enum, utcnow
 from voting.core.extensions import db
 
 if TYPE_CHECKING:
-    from voting.meetings.models import AgendaItem, Amendment, Meeting, Motion
     from voting.membership.models import Person
-    from voting.org.models import Unit
+    from voting.org.models import Body, Unit
 
 YES_NO_ABSTAIN = ["yes", "no", "abstain"]
 
@@ -37,13 +39,6 @@ YES_NO_ABSTAIN = ["yes", "no", "abstain"]
 def random_key() -> str:
     """A random primary key: 128 bits as hex, never a sequence."""
     return secrets.token_hex(16)
-
-
-class PollKind(enum.StrEnum):
-    MOTION = "motion"
-    AMENDMENT = "amendment"
-    PROCEDURAL = "procedural"
-    JUSTIFICATION = "justification"  # an emergency body: is the meeting justified?
 
 
 class PollMode(enum.StrEnum):
@@ -60,18 +55,15 @@ class PollStatus(enum.StrEnum):
 
 
 class Poll(db.Model):
-    """A question put to the vote at a meeting."""
+    """A question put to the vote of a body's members, on a subject of some domain."""
 
     __tablename__ = "poll"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
-    motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
-    amendment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("amendment.id", ondelete="SET NULL")
-    )
-    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind), default=PollKind.MOTION)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"))
+    # The kind of subject: its domain's registered electorate says who votes ("body": the
+    # body's members directly; "meeting": those checked in at a meeting).
+    subject: Mapped[str] = mapped_column(String(32), default="body")
     question: Mapped[str] = mapped_column(Text)
     # ["yes", "no", "abstain"], or the options of a multiple-choice question.
     choices: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(YES_NO_ABSTAIN))
@@ -97,10 +89,7 @@ class Poll(db.Model):
     privacy_warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    meeting: Mapped[Meeting] = relationship()
-    item: Mapped[AgendaItem | None] = relationship()
-    motion: Mapped[Motion | None] = relationship()
-    amendment: Mapped[Amendment | None] = relationship()
+    body: Mapped[Body] = relationship()
     rerun_of: Mapped[Poll | None] = relationship(remote_side=[id])
     entitlements: Mapped[list[PollEntitlement]] = relationship(
         back_populates="poll", order_by="PollEntitlement.id", cascade="all, delete-orphan"

@@ -1,5 +1,7 @@
-"""Deadlines: a poll with a closing time, and a test for agreement with a time agreed, close
-when their time is up, even if nobody loads a page then.
+"""Deadlines: whatever has a closing time (a poll, a test for agreement) closes when its
+time is up, even if nobody loads a page then. Each domain registers its kind of deadline
+(`register`): how to find the nearest one, and what is due with the function that closes
+it.
 
 Each process runs one watcher (a background task of the Socket.IO server, started with the
 first request or the first screen that joins a meeting). It sleeps until the nearest
@@ -15,54 +17,55 @@ true, which is the default outside testing.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
 
-from voting.ballots.models import Poll, PollStatus
 from voting.core.columns import utcnow
 from voting.core.extensions import db, socketio
-from voting.meetings.models import ConsensusTest
 
 DEFAULT_RESCAN_SECONDS = 30.0
 EARLIEST_SECONDS = 0.05  # never spin faster than this when a deadline is due
 
 
+@dataclass(frozen=True)
+class Kind:
+    """A kind of deadline: `nearest()` gives the nearest closing time of those still open;
+    `due(now)` the pairs (close, thing) whose time is up, `close(thing)` closing one
+    idempotently."""
+
+    name: str
+    nearest: Callable[[], datetime | None]
+    due: Callable[[datetime], list[tuple[Callable[[Any], Any], Any]]]
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(
+    name: str,
+    nearest: Callable[[], datetime | None],
+    due: Callable[[datetime], list[tuple[Callable[[Any], Any], Any]]],
+) -> None:
+    """Register a kind of deadline (again under the same name replaces it)."""
+    _KINDS[name] = Kind(name, nearest, due)
+
+
 def next_deadline() -> datetime | None:
-    """The nearest closing time of an open poll or an open test for agreement."""
-    poll = db.session.scalar(
-        select(func.min(Poll.closes_at)).where(
-            Poll.status == PollStatus.OPEN, Poll.closes_at.is_not(None)
-        )
-    )
-    test = db.session.scalar(
-        select(func.min(ConsensusTest.deadline)).where(ConsensusTest.closed_at.is_(None))
-    )
-    found = [d for d in (poll, test) if d is not None]
+    """The nearest closing time of anything still open."""
+    found = [d for kind in _KINDS.values() if (d := kind.nearest()) is not None]
     return min(found) if found else None
 
 
 def close_due() -> int:
-    """Close every poll and test whose time is up, each through the writer; how many."""
-    from voting.ballots.services import polls
+    """Close everything whose time is up, each through the writer; how many."""
     from voting.core import batch
-    from voting.meetings.services import consensus
 
     now = utcnow()
-    due = [
-        (polls.close_if_due, poll)
-        for poll in db.session.scalars(
-            select(Poll).where(Poll.status == PollStatus.OPEN, Poll.closes_at <= now)
-        )
-    ] + [
-        (consensus.close_if_due, test)
-        for test in db.session.scalars(
-            select(ConsensusTest).where(
-                ConsensusTest.closed_at.is_(None), ConsensusTest.deadline <= now
-            )
-        )
-    ]
+    due = [pair for kind in _KINDS.values() for pair in kind.due(now)]
     for close, found in due:
         try:
             batch.call(close, found, result=lambda _closed: None)
@@ -135,7 +138,7 @@ def start(app: Flask | None = None) -> None:
 
 
 def opened() -> None:
-    """A poll or test with a deadline opened: let the watcher look again (after commit)."""
+    """Something with a deadline opened: let the watcher look again (after commit)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if watching(app):
         found = watcher(app)

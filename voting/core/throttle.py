@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -19,7 +20,6 @@ from limits import parse
 
 from voting.core.errors import ServiceError
 from voting.core.extensions import limiter
-from voting.membership.models import Person
 
 
 class TooFast(ServiceError):
@@ -43,7 +43,7 @@ class _Window:
         return count <= limit
 
 
-def vote_allowed(person: Person | None) -> None:
+def vote_allowed(person: Any) -> None:
     """Count one vote attempt of `person`; refuse once over `RATELIMIT_VOTE`."""
     if person is None or not limiter.enabled:
         return

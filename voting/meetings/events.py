@@ -23,7 +23,7 @@ from voting.core.web import me
 from voting.meetings.models import Meeting
 from voting.meetings.permissions import attending_membership, is_chair
 from voting.meetings.screens import VIEWS, full_fragments, meeting_room, user_room
-from voting.meetings.services import consensus, speaking
+from voting.meetings.services import consensus, floor, speaking
 from voting.meetings.services.agenda import get_item
 
 
@@ -154,7 +154,7 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     """
     poll_id = _number(data, "poll")
     throttle.vote_allowed(me())
-    meeting_id = polls.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
+    meeting_id = floor.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
     keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
     if keys is not None and (
         not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)

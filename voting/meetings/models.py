@@ -10,13 +10,14 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
 from voting.core.extensions import db
 
 if TYPE_CHECKING:
+    from voting.ballots.models import Poll
     from voting.membership.models import Person
     from voting.org.models import Body, Unit
 
@@ -447,3 +448,43 @@ class Proxy(db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+# --- Polls held at a meeting ----------------------------------------------------------------
+
+
+class PollKind(enum.StrEnum):
+    """What a poll at a meeting decides."""
+
+    MOTION = "motion"
+    AMENDMENT = "amendment"
+    PROCEDURAL = "procedural"
+    JUSTIFICATION = "justification"  # an emergency body: is the meeting justified?
+
+
+class MeetingPoll(db.Model):
+    """A poll put to a meeting: on one of its items' motions, an amendment, a procedural
+    question or an emergency meeting's justification. The link belongs to the meeting; the
+    poll (ballots) knows only that its subject is a meeting. `poll.floor` reaches it."""
+
+    __tablename__ = "meeting_poll"
+    __table_args__ = (Index("ix_meeting_poll_meeting", "meeting_id"),)
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True
+    )
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
+    amendment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("amendment.id", ondelete="SET NULL")
+    )
+    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind), default=PollKind.MOTION)
+
+    poll: Mapped[Poll] = relationship(
+        backref=backref("floor", uselist=False, lazy="joined", cascade="all, delete-orphan")
+    )
+    meeting: Mapped[Meeting] = relationship()
+    item: Mapped[AgendaItem | None] = relationship()
+    motion: Mapped[Motion | None] = relationship()
+    amendment: Mapped[Amendment | None] = relationship()

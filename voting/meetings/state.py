@@ -20,6 +20,7 @@ from voting.meetings.models import (
     ConsensusAnswer,
     ConsensusTest,
     Meeting,
+    MeetingPoll,
     Motion,
     SpeakerRequest,
 )
@@ -269,7 +270,9 @@ def state_json(state: MeetingState) -> dict[str, Any]:
 def _open_poll_json(meeting_id: int) -> dict[str, Any] | None:
     """The poll open in the meeting, so API clients and phones know what they can vote on."""
     poll = db.session.scalars(
-        select(Poll).where(Poll.meeting_id == meeting_id, Poll.status == PollStatus.OPEN)
+        select(Poll)
+        .join(MeetingPoll, MeetingPoll.poll_id == Poll.id)
+        .where(MeetingPoll.meeting_id == meeting_id, Poll.status == PollStatus.OPEN)
     ).first()
     if poll is None:
         return None
@@ -278,7 +281,7 @@ def _open_poll_json(meeting_id: int) -> dict[str, Any] | None:
         "question": poll.question,
         "choices": list(poll.choices),
         "mode": poll.mode.value,
-        "motion": poll.motion_id,
-        "amendment": poll.amendment_id,
+        "motion": poll.floor.motion_id,
+        "amendment": poll.floor.amendment_id,
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
     }

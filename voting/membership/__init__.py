@@ -29,10 +29,12 @@ def load_person(session_id: str) -> Person | None:
 
 def init_app(app: Flask) -> None:
     """Sign-in, the account pages, the members' admin pages and their API."""
+    from voting.membership import receivers
     from voting.membership.api import account, admin  # noqa: F401  (operations)
     from voting.membership.services.tokens import person_for_api_token
     from voting.membership.views import auth, members, roles, roll  # noqa: F401  (admin pages)
 
+    receivers.connect()
     login_manager.user_loader(load_person)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself

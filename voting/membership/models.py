@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
 from voting.core.extensions import db
@@ -82,8 +82,12 @@ class Membership(db.Model):
     dues_paid_until: Mapped[date | None]
 
     person: Mapped[Person] = relationship(back_populates="memberships")
-    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
-    unit: Mapped[Unit | None] = relationship(back_populates="memberships")
+    # `Organisation.memberships` and `Unit.memberships` are made here: the org domain
+    # does not know memberships.
+    organisation: Mapped[Organisation] = relationship(
+        backref=backref("memberships", cascade="all, delete-orphan")
+    )
+    unit: Mapped[Unit | None] = relationship(backref="memberships")
 
 
 class Role(db.Model):

@@ -15,7 +15,6 @@ from voting.core.extensions import db
 
 if TYPE_CHECKING:
     from voting.constitutions.schema import BodySettings
-    from voting.membership.models import Membership
 
 
 class UnitKind(enum.StrEnum):
@@ -46,9 +45,6 @@ class Organisation(db.Model):
     bodies: Mapped[list[Body]] = relationship(
         back_populates="organisation", order_by="Body.position", cascade="all, delete-orphan"
     )
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="organisation", cascade="all, delete-orphan"
-    )
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
@@ -75,7 +71,6 @@ class Unit(db.Model):
         order_by="AttendanceRecord.held_on.desc()",
         cascade="all, delete-orphan",
     )
-    memberships: Mapped[list[Membership]] = relationship(back_populates="unit")
 
     def __repr__(self) -> str:
         return f"<Unit {self.kind} {self.name}>"

@@ -1,10 +1,11 @@
 """Who holds which votes in a poll: the rules core's answer from the database, and its
 snapshot when the poll opens.
 
-The roll is read as it stands on the meeting's day: members of the body with their
-statuses, current roles (non-voting roles; delegates with their terms), units with their
-sizes and attendance records (cutoff: the meeting's date), the voting cards assigned for
-the meeting, the proxies given for it, and who has checked in (presence). The rules core
+The roll is read as it stands on the electorate's day (a meeting's date): members of the
+body with their statuses, current roles (non-voting roles; delegates with their terms),
+units with their sizes and attendance records (cutoff: that day); the poll's electorate
+adds what its occasion holds — the voting cards assigned for it, the proxies given for
+it, the mandates on its question — and who is there (presence). The rules core
 (`voting.rules.entitlement`) decides; this module stores its rows when a poll opens and
 shows the chair the same rows before.
 """
@@ -19,12 +20,11 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 
+from voting.ballots.electorates import Electorate, electorate_of
 from voting.ballots.models import Poll, PollEntitlement, PollMode
 from voting.constitutions.schema import BodySettings, SpecialThreshold
-from voting.core.columns import utcnow
 from voting.core.extensions import db
 from voting.core.i18n import describe
-from voting.meetings.models import CardAssignment, CheckIn, Instruction, Mandate, Meeting, Proxy
 from voting.membership.models import Membership, Person, Role, RoleKind
 from voting.org.models import AttendanceRecord, Body, Unit
 from voting.rules import entitlement as rules
@@ -115,12 +115,7 @@ def body_rule(settings: BodySettings, special: str = "") -> rules.BodyRule:
     )
 
 
-# --- The roll on the meeting's day ----------------------------------------------------------
-
-
-def meeting_day(meeting: Meeting) -> dt.date:
-    """The day a meeting is held: attendance records before it count, roles current on it."""
-    return meeting.scheduled_for.date()
+# --- The roll on the electorate's day ------------------------------------------------------
 
 
 def _roles_on(body: Body, day: dt.date) -> list[Role]:
@@ -157,40 +152,10 @@ def body_members(body: Body, day: dt.date) -> list[tuple[Person, Membership, fro
     return found
 
 
-def present_ids(meeting: Meeting) -> frozenset[int]:
-    """Who has checked in to the meeting."""
-    return frozenset(
-        db.session.scalars(select(CheckIn.person_id).where(CheckIn.meeting_id == meeting.id))
-    )
-
-
-def active_proxies(meeting: Meeting, motion_id: int | None = None) -> list[Proxy]:
-    """Proxies given for the meeting (or for `motion_id` in it), not revoked, oldest first."""
-    query = select(Proxy).where(Proxy.meeting_id == meeting.id, Proxy.revoked_at.is_(None))
-    return [
-        p
-        for p in db.session.scalars(query.order_by(Proxy.id))
-        if p.motion_id is None or motion_id is None or p.motion_id == motion_id
-    ]
-
-
-def card_assignments(meeting: Meeting) -> list[CardAssignment]:
-    """The voting cards assigned for the meeting, in the order they were assigned."""
-    day = meeting_day(meeting)
-    org_id = meeting.body.organisation_id
-    rows = db.session.scalars(
-        select(CardAssignment)
-        .join(Unit, CardAssignment.unit_id == Unit.id)
-        .where(Unit.organisation_id == org_id)
-        .order_by(CardAssignment.id)
-    )
-    return [a for a in rows if a.applies_to(meeting.id, day)]
-
-
-def roll_of(meeting: Meeting, motion_id: int | None = None) -> rules.Roll:
-    """The rules core's roll for a poll at this meeting."""
-    body = meeting.body
-    day = meeting_day(meeting)
+def roll_of(electorate: Electorate) -> rules.Roll:
+    """The rules core's roll for a poll with this electorate."""
+    body = electorate.body
+    day = electorate.day()
     members = body_members(body, day)
     people = [
         rules.Person(p.id, p.name, MemberStatus(m.status.value), kinds) for p, m, kinds in members
@@ -210,10 +175,13 @@ def roll_of(meeting: Meeting, motion_id: int | None = None) -> rules.Roll:
     for role in delegates:
         ranks[role.unit_id] = ranks.get(role.unit_id, 0) + 1  # type: ignore[index]
         delegate_rows.append(rules.Delegate(role.person_id, role.unit_id, ranks[role.unit_id]))  # type: ignore[arg-type, index]
-    cards = card_assignments(meeting)
-    extra = {a.person_id: a.person for a in cards if a.person_id not in known}
+    cards = electorate.card_holders()
+    extra = {c.person_id for c in cards} - known
     # Card holders who are not members of the body still need a name in the roll.
-    people += [rules.Person(p.id, p.name, MemberStatus.FULL) for p in extra.values()]
+    people += [
+        rules.Person(p.id, p.name, MemberStatus.FULL)
+        for p in db.session.scalars(select(Person).where(Person.id.in_(extra)).order_by(Person.id))
+    ]
     return rules.Roll(
         people=people,
         units=[
@@ -229,21 +197,8 @@ def roll_of(meeting: Meeting, motion_id: int | None = None) -> rules.Roll:
             )
         ],
         delegates=delegate_rows,
-        card_holders=[
-            rules.CardHolder(a.person_id, a.unit_id, a.cards, rank)
-            for rank, a in enumerate(cards, 1)
-        ],
-        proxies=[
-            rules.Proxy(
-                p.principal_id,
-                p.holder_id,
-                rules.ProxyScope.MOTION if p.motion_id else rules.ProxyScope.MEETING,
-                p.motion_id,
-                Choice(p.instruction) if p.instruction else None,
-                p.id,
-            )
-            for p in active_proxies(meeting, motion_id)
-        ],
+        card_holders=cards,
+        proxies=electorate.proxies(),
     )
 
 
@@ -271,24 +226,18 @@ class Preview:
         return [describe(m) for m in self.privacy.warnings] if self.privacy else []
 
 
-def mandates_for(poll: Poll) -> dict[int, str]:
-    """The mandates units gave on the poll's motion (unit id -> yes/no/abstain), if they apply."""
-    if poll.motion_id is None or poll.free_vote or not poll.meeting.body.settings.mandates:
-        return {}
-    rows = db.session.scalars(select(Mandate).where(Mandate.motion_id == poll.motion_id))
-    return {m.unit_id: m.instruction.value for m in rows if m.instruction is not Instruction.FREE}
-
-
 def preview(poll: Poll) -> Preview:
     """Compute the poll's entitlements now, without storing anything."""
-    meeting = poll.meeting
-    settings = meeting.body.settings
-    roll = roll_of(meeting, poll.motion_id)
+    electorate = electorate_of(poll)
+    settings = poll.body.settings
+    roll = roll_of(electorate)
     context = rules.PollContext(
-        present=present_ids(meeting), motion_id=poll.motion_id, cutoff=meeting_day(meeting)
+        present=electorate.present(),
+        motion_id=electorate.question_id(),
+        cutoff=electorate.day(),
     )
     result = rules.compute_entitlements(body_rule(settings, poll.special), roll, context)
-    unit_mandates = mandates_for(poll)
+    unit_mandates = {} if poll.free_vote or not settings.mandates else electorate.mandates()
     mandates = {
         e.voter_key: unit_mandates[e.principal_id]  # type: ignore[index]
         for e in result.entitlements
@@ -298,7 +247,7 @@ def preview(poll: Poll) -> Preview:
     if poll.mode is PollMode.SECRET:
         names = {p.id: p.name for p in roll.people}
         privacy = secret_ballot_warnings(
-            # A floor vote: the holdings present are those whose choices the tally adds up.
+            # The holdings present are those whose choices the tally adds up.
             [
                 (names.get(e.holder_id, str(e.holder_id)), e.weight)
                 for e in result.entitlements
@@ -344,10 +293,7 @@ def store_snapshot(poll: Poll, snapshot: Preview) -> None:
         r.person_id for r in snapshot.result.refusals if r.reason.key == "refusal.proxy_lapsed"
     }
     if lapsed:
-        now = utcnow()
-        for proxy in active_proxies(poll.meeting, poll.motion_id):
-            if proxy.principal_id in lapsed and proxy.lapsed_at is None:
-                proxy.lapsed_at = now
+        electorate_of(poll).lapse_proxies(lapsed)
 
 
 def holdings_of(poll: Poll, person: Person) -> list[PollEntitlement]:

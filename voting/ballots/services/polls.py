@@ -1,5 +1,6 @@
-"""Polls on the floor: the chair creates and opens a poll, holders cast their votes, the
-poll closes (by the chair or at its deadline) and the rules core counts it.
+"""Polls: whoever runs the poll (a meeting's chair) creates and opens it, holders cast
+their votes, the poll closes (by the chair or at its deadline) and the rules core counts
+it. Who may vote, and who runs it, is the poll's electorate (see `electorates`).
 
 * The entitlements are snapshotted when the poll opens (`entitlements.store_snapshot`);
   the count uses only that snapshot.
@@ -15,7 +16,9 @@ poll closes (by the chair or at its deadline) and the rules core counts it.
   tables are rewritten shuffled with fresh keys; then the trackers (sorted) and the
   choices (shuffled) are published separately, never paired.
 
-Every write bumps the meeting's version and publishes the "poll" region once committed.
+Every write announces `poll_changed` (a meeting bumps its version and pushes its screens);
+the close announces `poll_closed` inside its transaction (a motion carried, an amendment
+adopted).
 """
 
 from __future__ import annotations
@@ -26,21 +29,21 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from voting.ballots.electorates import electorate_class, electorate_of
 from voting.ballots.models import (
     YES_NO_ABSTAIN,
     BallotTracker,
     Participation,
     Poll,
     PollEntitlement,
-    PollKind,
     PollMode,
     PollStatus,
     SecretBallot,
@@ -59,25 +62,15 @@ from voting.ballots.services.entitlements import (
     store_snapshot,
     text_of,
 )
+from voting.ballots.signals import poll_changed, poll_closed, poll_rerun
 from voting.core import audit, batch, deadlines
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
-from voting.meetings.models import (
-    AgendaItem,
-    Amendment,
-    AmendmentStatus,
-    CheckIn,
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Motion,
-)
-from voting.meetings.permissions import require_chair, require_present
-from voting.meetings.services.meetings import changed
 from voting.membership.models import Membership, Person
 from voting.org.body_rules import quorum, threshold
+from voting.org.models import Body
 from voting.rules.tally import Ballot, PollRule, tally
 from voting.rules.thresholds import Counts, Decision, decide
 from voting.rules.types import Choice
@@ -149,34 +142,6 @@ def get_poll(poll_id: int) -> Poll:
     if poll is None:
         raise NotFound(_("No such poll."))
     return poll
-
-
-# Built once: SQLAlchemy then keeps its cache key instead of working it out on every vote.
-_MEETING_OF_POLL = select(Poll.meeting_id).where(Poll.id == bindparam("poll"))
-
-
-def meeting_id_of(poll_id: int) -> int:
-    """The id of the poll's meeting (a read of one column), or a clear NotFound."""
-    meeting_id = db.session.scalar(_MEETING_OF_POLL, {"poll": poll_id})
-    if meeting_id is None:
-        raise NotFound(_("No such poll."))
-    return meeting_id
-
-
-def polls_of(meeting: Meeting) -> list[Poll]:
-    """The meeting's polls, newest first."""
-    return list(
-        db.session.scalars(
-            select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.id.desc())
-        )
-    )
-
-
-def open_poll_of(meeting: Meeting) -> Poll | None:
-    """The meeting's open poll, if any."""
-    return db.session.scalar(
-        select(Poll).where(Poll.meeting_id == meeting.id, Poll.status == PollStatus.OPEN)
-    )
 
 
 def progress(poll: Poll) -> Progress:
@@ -259,47 +224,27 @@ def _choices(choices: list[str] | None) -> list[str]:
 
 def create_poll(
     actor: Person | None,
-    meeting: Meeting,
+    body: Body,
     *,
-    question: str = "",
-    kind: PollKind = PollKind.MOTION,
+    question: str,
+    subject: str = "body",
     mode: PollMode = PollMode.OPEN,
-    motion: Motion | None = None,
-    amendment: Amendment | None = None,
-    item: AgendaItem | None = None,
     choices: list[str] | None = None,
     special: str = "",
     free_vote: bool = False,
     minutes: int | None = None,
+    audit_data: dict[str, Any] | None = None,
 ) -> Poll:
-    """The chair drafts a poll on a motion, an amendment, a procedural question or an
-    emergency meeting's justification; it opens separately, after the preview."""
-    require_chair(actor, meeting)
-    if meeting.status is MeetingStatus.CLOSED:
-        raise Conflict(_("The meeting is closed."))
-    settings = meeting.body.settings
-    if amendment is not None:
-        motion, kind = amendment.motion, PollKind.AMENDMENT
-    if motion is not None:
-        item = motion.item
-        if item.meeting_id != meeting.id:
-            raise Invalid(_("This motion belongs to another meeting."), field="motion")
-        if kind is PollKind.MOTION and item.is_justification:
-            kind = PollKind.JUSTIFICATION
-    if kind in (PollKind.MOTION, PollKind.AMENDMENT) and motion is None:
-        raise Invalid(_("Choose the motion to vote on."), field="motion")
-    if kind is PollKind.JUSTIFICATION and meeting.kind is not MeetingKind.EMERGENCY:
-        raise Invalid(_("Only an emergency meeting decides whether it is justified."), field="kind")
+    """Draft a poll of `body` on a subject of kind `subject` (whose electorate says who runs
+    it and who votes); it opens separately, after the preview. The subject's domain links
+    its records to the returned poll in the same transaction."""
+    electorate = electorate_class(subject)
+    if not electorate.manages(actor, body):
+        raise NotAllowed(_("Only the chair can do this."))
+    settings = body.settings
     question = question.strip()
     if not question:
-        if amendment is not None:
-            question = _(
-                "Adopt amendment %(id)d to “%(title)s”?", id=amendment.id, title=motion.title
-            )  # type: ignore[union-attr]
-        elif motion is not None:
-            question = _("Adopt “%(title)s”?", title=motion.title)
-        else:
-            raise Invalid(_("Write the question put to the vote."), field="question")
+        raise Invalid(_("Write the question put to the vote."), field="question")
     if mode is PollMode.NAMED and not settings.named_votes:
         raise Invalid(_("This body does not hold named votes."), field="mode")
     if special and special_of(settings, special) is None:
@@ -310,11 +255,8 @@ def create_poll(
         raise Invalid(_("The time to vote is a number of minutes, 1 or more."), field="minutes")
     with transaction():
         poll = Poll(
-            meeting=meeting,
-            item=item,
-            motion=motion,
-            amendment=amendment,
-            kind=kind,
+            body=body,
+            subject=subject,
             question=question[:2000],
             choices=_choices(choices),
             mode=mode,
@@ -328,20 +270,20 @@ def create_poll(
         audit.record(
             "poll.created",
             actor=actor,
-            organisation_id=meeting.body.organisation_id,
-            meeting=meeting.id,
+            organisation_id=body.organisation_id,
+            **(audit_data if audit_data is not None else {"body": body.id}),
             poll=poll.id,
             question=poll.question,
             mode=mode.value,
             special=special,
         )
-        changed(meeting, "poll")
+        poll_changed.send(poll, regions=("poll",))
     return poll
 
 
 def preview_poll(actor: Person | None, poll: Poll) -> Preview:
     """The chair's view before opening: who would hold what, and the privacy warnings."""
-    require_chair(actor, poll.meeting)
+    electorate_of(poll).require_manager(actor)
     return preview(poll)
 
 
@@ -351,17 +293,13 @@ def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False
     A secret poll whose tally could reveal a vote opens only with `confirm_privacy`.
     Opening an open poll again changes nothing.
     """
-    meeting = poll.meeting
-    require_chair(actor, meeting)
+    electorate = electorate_of(poll)
+    electorate.require_manager(actor)
     if poll.status is PollStatus.OPEN:
         return poll
     if poll.status is not PollStatus.DRAFT:
         raise Conflict(_("This poll has already been held."))
-    if meeting.status is not MeetingStatus.OPEN:
-        raise Conflict(_("Open the meeting first."))
-    other = open_poll_of(meeting)
-    if other is not None:
-        raise Conflict(_("Another poll is open: close it first."))
+    electorate.check_can_open()
     snapshot = preview(poll)
     if snapshot.privacy is not None and not snapshot.privacy.safe and not confirm_privacy:
         raise PrivacyWarning(snapshot.warnings())
@@ -378,21 +316,21 @@ def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False
         audit.record(
             "poll.opened",
             actor=actor,
-            organisation_id=meeting.body.organisation_id,
-            meeting=meeting.id,
+            organisation_id=poll.body.organisation_id,
+            **electorate.audit_data(),
             poll=poll.id,
             entitled=snapshot.result.entitled,
             holdings=len(snapshot.result.entitlements),
             privacy_warnings=snapshot.warnings(),
             privacy_confirmed=bool(snapshot.warnings()),
         )
-        changed(meeting, "poll", "item")
+        poll_changed.send(poll, regions=("poll", "item"))
     return poll
 
 
 def close_poll(actor: Person | None, poll: Poll) -> Poll:
     """The chair closes the poll; the result is counted and recorded. Idempotent."""
-    require_chair(actor, poll.meeting)
+    electorate_of(poll).require_manager(actor)
     if poll.status is PollStatus.DRAFT:
         raise Conflict(_("This poll has not been opened."))
     _close(poll, actor)
@@ -418,20 +356,19 @@ def _close(poll: Poll, actor: Person | None) -> None:
         if poll.is_secret:
             _rewrite_shuffled(poll)
         poll.result = count(poll)
-        _apply(poll, actor)
-        meeting = poll.meeting
+        poll_closed.send(poll, actor=actor)
         audit.record(
             "poll.closed",
             actor=actor,
-            organisation_id=meeting.body.organisation_id,
-            meeting=meeting.id,
+            organisation_id=poll.body.organisation_id,
+            **electorate_of(poll).audit_data(),
             poll=poll.id,
             outcome=poll.result["outcome"],
             totals=poll.result["totals"],
             sentence=poll.result["sentence"],
             by_deadline=actor is None,
         )
-        changed(meeting, "poll", "item", "agenda")
+        poll_changed.send(poll, regions=("poll", "item", "agenda"))
 
 
 def _rewrite_shuffled(poll: Poll) -> None:
@@ -449,32 +386,11 @@ def _rewrite_shuffled(poll: Poll) -> None:
             )
 
 
-def _apply(poll: Poll, actor: Person | None) -> None:
-    """What a result changes: an amendment adopted or rejected; a meeting found justified."""
-    carried = poll.result is not None and poll.result["outcome"] == "carried"
-    if poll.kind is PollKind.AMENDMENT and poll.amendment is not None:
-        if poll.amendment.status in (AmendmentStatus.ACCEPTED, AmendmentStatus.REJECTED):
-            return
-        if carried:
-            from voting.meetings.services.motions import adopt_amendment
-
-            adopt_amendment(poll.amendment, actor)
-        else:
-            poll.amendment.status = AmendmentStatus.REJECTED
-            poll.amendment.decided_at = utcnow()
-    elif poll.kind is PollKind.JUSTIFICATION:
-        poll.meeting.justified = carried
-    if poll.kind in (PollKind.MOTION, PollKind.JUSTIFICATION) and poll.motion is not None:
-        from voting.meetings.services.floor import record_motion_vote
-
-        record_motion_vote(poll)
-
-
 def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = False) -> Poll:
     """The chair annuls a poll with a reason kept in the record; with `rerun`, a fresh draft
     of the same question is returned to open again."""
-    meeting = poll.meeting
-    require_chair(actor, meeting)
+    electorate = electorate_of(poll)
+    electorate.require_manager(actor)
     reason = reason.strip()
     if not reason:
         raise Invalid(_("Give the reason for annulling the poll."), field="reason")
@@ -489,11 +405,8 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
         fresh = None
         if rerun:
             fresh = Poll(
-                meeting=meeting,
-                item=poll.item,
-                motion=poll.motion,
-                amendment=poll.amendment,
-                kind=poll.kind,
+                body=poll.body,
+                subject=poll.subject,
                 question=poll.question,
                 choices=list(poll.choices),
                 mode=poll.mode,
@@ -505,16 +418,17 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
             )
             db.session.add(fresh)
             db.session.flush()
+            poll_rerun.send(poll, rerun=fresh, actor=actor)
         audit.record(
             "poll.annulled",
             actor=actor,
-            organisation_id=meeting.body.organisation_id,
-            meeting=meeting.id,
+            organisation_id=poll.body.organisation_id,
+            **electorate.audit_data(),
             poll=poll.id,
             reason=poll.annul_reason,
             rerun=fresh.id if fresh else None,
         )
-        changed(meeting, "poll")
+        poll_changed.send(poll, regions=("poll",))
     return fresh or poll
 
 
@@ -525,7 +439,7 @@ def _parts(
     poll: Poll, holding: PollEntitlement, choice: str | None, split: dict[str, int] | None
 ) -> list[tuple[str, int]]:
     if split:
-        if not poll.meeting.body.settings.split_votes:
+        if not poll.body.settings.split_votes:
             raise Invalid(_("This body does not allow split votes."), field="split")
         parts = [(c, int(n)) for c, n in split.items() if int(n) > 0]
         if any(c not in poll.choices for c, _n in parts) or any(int(n) < 0 for n in split.values()):
@@ -556,9 +470,10 @@ def cast(
     Through the group commit the writer runs `cast_together` instead, with the same checks.
     """
     close_if_due(poll)
+    electorate = electorate_of(poll)
     if poll.status is not PollStatus.OPEN:
-        raise Conflict(_("This poll is closed: votes are no longer accepted."))
-    membership = require_present(actor, poll.meeting)
+        raise Conflict(electorate.closed_message())
+    membership = electorate.require_voter(actor)
     assert actor is not None
     ballot = _ballot(
         actor,
@@ -603,7 +518,11 @@ def _ballot(
     confirm_against_mandate: bool,
 ) -> _Ballot:
     """Check a vote against the voter's holdings; refuse it with the reason, or return it."""
-    in_writing = membership.status.value in poll.meeting.body.settings.vote_in_writing_only
+    # A member who may vote only in writing may vote here if the poll is a written one.
+    in_writing = (
+        membership.status.value in poll.body.settings.vote_in_writing_only
+        and not electorate_of(poll).in_writing
+    )
     if not held:
         reasons = refusals_of(poll, actor)
         if reasons:
@@ -620,7 +539,8 @@ def _ballot(
     else:
         chosen = [h for h in held if not h.in_writing_only] or held
     in_person = [h for h in chosen if h.holder_id != actor.id]  # their own vote, proxy unused
-    if any(h.in_writing_only for h in chosen) or (in_person and in_writing):
+    written = electorate_of(poll).in_writing
+    if (not written and any(h.in_writing_only for h in chosen)) or (in_person and in_writing):
         raise NotAllowed(_("This vote may be cast only in writing or by proxy."))
     if split and len(chosen) != 1:
         raise Invalid(_("Split the votes of one holding at a time."), field="split")
@@ -716,7 +636,7 @@ class _Rows:
 
     def write(self) -> bool:
         """Insert the rows, one statement per table (secret ballots shuffled, random keys,
-        no time); bump the meeting's version once. Whether there was anything to write."""
+        no time); announce the change once. Whether there was anything to write."""
         if not self.participations:
             return False
         poll_id = self.poll.id
@@ -738,7 +658,7 @@ class _Rows:
                     for t in self.trackers
                 ],
             )
-        changed(self.poll.meeting, "poll")
+        poll_changed.send(self.poll, regions=("poll",))
         return True
 
 
@@ -799,7 +719,7 @@ def _cast_in_poll(poll_id: int, group: list[batch.Waiting]) -> list[batch.Waitin
         close_if_due(poll)
     if poll is None or poll.status is not PollStatus.OPEN:
         return group  # each gets `cast`'s own refusal
-    meeting = poll.meeting
+    electorate = electorate_of(poll)
     actors = {id(w): w.call.args[0] for w in group if w.call}
     ids = {batch.key_of(a) for a in actors.values()} - {None}
     people = {
@@ -811,13 +731,7 @@ def _cast_in_poll(poll_id: int, group: list[batch.Waiting]) -> list[batch.Waitin
         )
     }
     left = [w for w in group if batch.key_of(actors[id(w)]) not in people.keys() | {None}]
-    present = set(
-        db.session.scalars(
-            select(CheckIn.person_id).where(
-                CheckIn.meeting_id == meeting.id, CheckIn.person_id.in_(people)
-            )
-        )
-    )
+    present = electorate.present_among(people)
     holdings = holdings_of_many(poll, people)
     keys = {h.voter_key for rows in holdings.values() for h in rows}
     used = set(
@@ -843,7 +757,7 @@ def _cast_in_poll(poll_id: int, group: list[batch.Waiting]) -> list[batch.Waitin
         options = waiting.call.kwargs if waiting.call else {}
         with batch.in_locale(waiting):
             try:
-                membership = require_present(actor, meeting, checked_in=present)
+                membership = electorate.require_voter(actor, present=present)
                 assert actor is not None
                 ballot = _ballot(
                     actor,
@@ -900,7 +814,7 @@ def _decision_record(decision: Decision) -> dict[str, Any]:
 
 def count(poll: Poll) -> dict[str, Any]:
     """Count the poll from its snapshot under the body's rule (special decision included)."""
-    settings = poll.meeting.body.settings
+    settings = poll.body.settings
     special = special_of(settings, poll.special)
     rule_threshold = threshold(
         special.threshold if special else settings.decision,
@@ -1045,3 +959,25 @@ def describe_threshold(poll: Poll) -> str:
     """The threshold the poll was decided by, in the current language."""
     data = (poll.result or {}).get("threshold")
     return text_of(data) if data else ""
+
+
+# --- Deadlines ---------------------------------------------------------------------------
+
+
+def nearest_deadline() -> datetime | None:
+    """The nearest closing time of an open poll."""
+    return db.session.scalar(
+        select(func.min(Poll.closes_at)).where(
+            Poll.status == PollStatus.OPEN, Poll.closes_at.is_not(None)
+        )
+    )
+
+
+def due(now: datetime) -> list[tuple[Callable[[Poll], Poll], Poll]]:
+    """The open polls whose time is up, each with the function that closes it."""
+    return [
+        (close_if_due, poll)
+        for poll in db.session.scalars(
+            select(Poll).where(Poll.status == PollStatus.OPEN, Poll.closes_at <= now)
+        )
+    ]

@@ -9,11 +9,11 @@ answers, enforces who may answer and when, and records what the core decided.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Collection
-from datetime import timedelta
+from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -462,3 +462,25 @@ def _undecided(
     else:
         test.motion.status = motion_status
         test.motion.decided_at = utcnow()
+
+
+# --- Deadlines ---------------------------------------------------------------------------
+
+
+def nearest_deadline() -> datetime | None:
+    """The nearest time agreed of an open test for agreement."""
+    return db.session.scalar(
+        select(func.min(ConsensusTest.deadline)).where(ConsensusTest.closed_at.is_(None))
+    )
+
+
+def due(now: datetime) -> list[tuple[Callable[[ConsensusTest], ConsensusTest], ConsensusTest]]:
+    """The open tests whose time is up, each with the function that closes it."""
+    return [
+        (close_if_due, test)
+        for test in db.session.scalars(
+            select(ConsensusTest).where(
+                ConsensusTest.closed_at.is_(None), ConsensusTest.deadline <= now
+            )
+        )
+    ]

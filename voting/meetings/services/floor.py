@@ -1,4 +1,7 @@
-"""From consensus to the vote, and back into the record.
+"""Polls put to a meeting; from consensus to the vote, and back into the record.
+
+A poll at a meeting is a ballots poll whose subject is "meeting", linked to the meeting
+(and its item, motion or amendment) by a `MeetingPoll` row that this domain owns.
 
 When a test for agreement ends without consensus, the motion (or the amendment put to the
 meeting) is handed over to the body's fallback vote: the chair puts it to a vote under
@@ -13,17 +16,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from voting.ballots.models import Poll, PollKind, PollMode, PollStatus
+from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.constitutions.schema import BodySettings
 from voting.core.columns import utcnow
-from voting.core.errors import Conflict, Invalid
+from voting.core.database import transaction
+from voting.core.errors import Conflict, Invalid, NotFound
 from voting.core.extensions import db
 from voting.core.i18n import describe
-from voting.meetings.models import Amendment, AmendmentStatus, MeetingKind, Motion, MotionStatus
+from voting.meetings.electorate import MeetingElectorate, open_poll_at
+from voting.meetings.models import (
+    AgendaItem,
+    Amendment,
+    AmendmentStatus,
+    Meeting,
+    MeetingKind,
+    MeetingPoll,
+    MeetingStatus,
+    Motion,
+    MotionStatus,
+    PollKind,
+)
 from voting.meetings.permissions import require_chair
+from voting.meetings.services.meetings import changed
 from voting.membership.models import Person
 from voting.org.body_rules import threshold
 
@@ -73,10 +90,55 @@ def handed_over(motion: Motion) -> list[Amendment | None]:
     return waiting
 
 
+# --- Reading -------------------------------------------------------------------------------
+
+# Built once: SQLAlchemy then keeps its cache key instead of working it out on every vote.
+_MEETING_OF_POLL = select(MeetingPoll.meeting_id).where(MeetingPoll.poll_id == bindparam("poll"))
+
+
+def meeting_id_of(poll_id: int) -> int:
+    """The id of the meeting a poll was put to (a read of one column), or a clear NotFound."""
+    meeting_id = db.session.scalar(_MEETING_OF_POLL, {"poll": poll_id})
+    if meeting_id is None:
+        raise NotFound(_("No such poll."))
+    return meeting_id
+
+
+def get_poll(poll_id: int) -> Poll:
+    """The poll put to a meeting with this id, or a clear NotFound."""
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or poll.floor is None:
+        raise NotFound(_("No such poll."))
+    return poll
+
+
+def polls_of(meeting: Meeting) -> list[Poll]:
+    """The meeting's polls, newest first."""
+    return list(
+        db.session.scalars(
+            select(Poll)
+            .join(MeetingPoll, MeetingPoll.poll_id == Poll.id)
+            .where(MeetingPoll.meeting_id == meeting.id)
+            .order_by(Poll.id.desc())
+        )
+    )
+
+
+def open_poll_of(meeting: Meeting) -> Poll | None:
+    """The meeting's open poll, if any."""
+    found = open_poll_at(meeting)
+    return found.poll if found is not None else None
+
+
 def polls_on(motion: Motion) -> list[Poll]:
     """The polls held or prepared on a motion and its amendments, oldest first."""
     return list(
-        db.session.scalars(select(Poll).where(Poll.motion_id == motion.id).order_by(Poll.id))
+        db.session.scalars(
+            select(Poll)
+            .join(MeetingPoll, MeetingPoll.poll_id == Poll.id)
+            .where(MeetingPoll.motion_id == motion.id)
+            .order_by(Poll.id)
+        )
     )
 
 
@@ -87,10 +149,73 @@ def draft_on(motion: Motion, amendment: Amendment | None) -> Poll | None:
             p
             for p in polls_on(motion)
             if p.status is PollStatus.DRAFT
-            and p.amendment_id == (amendment.id if amendment else None)
+            and p.floor.amendment_id == (amendment.id if amendment else None)
         ),
         None,
     )
+
+
+def create_poll(
+    actor: Person | None,
+    meeting: Meeting,
+    *,
+    question: str = "",
+    kind: PollKind = PollKind.MOTION,
+    mode: PollMode = PollMode.OPEN,
+    motion: Motion | None = None,
+    amendment: Amendment | None = None,
+    item: AgendaItem | None = None,
+    choices: list[str] | None = None,
+    special: str = "",
+    free_vote: bool = False,
+    minutes: int | None = None,
+) -> Poll:
+    """The chair drafts a poll on a motion, an amendment, a procedural question or an
+    emergency meeting's justification; it opens separately, after the preview."""
+    require_chair(actor, meeting)
+    if meeting.status is MeetingStatus.CLOSED:
+        raise Conflict(_("The meeting is closed."))
+    if amendment is not None:
+        motion, kind = amendment.motion, PollKind.AMENDMENT
+    if motion is not None:
+        item = motion.item
+        if item.meeting_id != meeting.id:
+            raise Invalid(_("This motion belongs to another meeting."), field="motion")
+        if kind is PollKind.MOTION and item.is_justification:
+            kind = PollKind.JUSTIFICATION
+    if item is not None and item.meeting_id != meeting.id:
+        raise Invalid(_("This item belongs to another meeting."), field="item")
+    if kind in (PollKind.MOTION, PollKind.AMENDMENT) and motion is None:
+        raise Invalid(_("Choose the motion to vote on."), field="motion")
+    if kind is PollKind.JUSTIFICATION and meeting.kind is not MeetingKind.EMERGENCY:
+        raise Invalid(_("Only an emergency meeting decides whether it is justified."), field="kind")
+    question = question.strip()
+    if not question and amendment is not None:
+        assert motion is not None
+        question = _("Adopt amendment %(id)d to “%(title)s”?", id=amendment.id, title=motion.title)
+    elif not question and motion is not None:
+        question = _("Adopt “%(title)s”?", title=motion.title)
+    with transaction():
+        poll = polls.create_poll(
+            actor,
+            meeting.body,
+            subject=MeetingElectorate.subject,
+            question=question,
+            mode=mode,
+            choices=choices,
+            special=special,
+            free_vote=free_vote,
+            minutes=minutes,
+            audit_data={"meeting": meeting.id},
+        )
+        db.session.add(
+            MeetingPoll(
+                poll=poll, meeting=meeting, item=item, motion=motion, amendment=amendment, kind=kind
+            )
+        )
+        db.session.flush()
+        changed(meeting, "poll")
+    return poll
 
 
 def put_to_vote(
@@ -116,7 +241,7 @@ def put_to_vote(
     existing = draft_on(motion, amendment)
     if existing is not None:
         return existing
-    return polls.create_poll(
+    return create_poll(
         actor,
         meeting,
         kind=PollKind.AMENDMENT if amendment is not None else PollKind.MOTION,
@@ -132,7 +257,7 @@ def record_motion_vote(poll: Poll) -> None:
     """A closed poll on a motion decides it: carried or lost (inside the closing
     transaction). A motion already decided (by consensus, or an earlier vote) keeps its
     decision; a motion carried at an emergency meeting waits for ratification."""
-    motion = poll.motion
+    motion = poll.floor.motion
     if motion is None or poll.result is None:
         return
     status = OUTCOME_STATUS.get(str(poll.result.get("outcome")))

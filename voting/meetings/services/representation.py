@@ -15,18 +15,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from voting.ballots.models import Poll, PollMode, PollStatus, Vote
-from voting.ballots.services.entitlements import active_proxies, meeting_day
 from voting.core import audit
 from voting.core.columns import utcnow
 from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.core.permissions import can, require
+from voting.meetings.electorate import active_proxies, meeting_day
 from voting.meetings.models import (
     CardAssignment,
     Instruction,
     Mandate,
     Meeting,
+    MeetingPoll,
     MeetingStatus,
     Motion,
     Proxy,
@@ -391,8 +392,9 @@ def unit_report(meeting: Meeting, unit: Unit) -> UnitReport:
     votes = []
     polls = db.session.scalars(
         select(Poll)
+        .join(MeetingPoll, MeetingPoll.poll_id == Poll.id)
         .where(
-            Poll.meeting_id == meeting.id,
+            MeetingPoll.meeting_id == meeting.id,
             Poll.status == PollStatus.CLOSED,
             Poll.mode != PollMode.SECRET,
         )

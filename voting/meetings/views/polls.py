@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from voting.ballots.models import Poll, PollKind, PollMode, PollStatus
+from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import entitlements, polls
 from voting.core import batch, throttle
 from voting.core.errors import Invalid, NotFound, ServiceError
@@ -25,8 +25,8 @@ from voting.core.i18n import describe
 from voting.core.permissions import can
 from voting.core.web import me
 from voting.meetings import permissions
-from voting.meetings.models import Meeting
-from voting.meetings.services import representation
+from voting.meetings.models import Meeting, PollKind
+from voting.meetings.services import floor, representation
 from voting.meetings.services.floor import decision_choices, polls_on, tracker_listed, vote_modes
 from voting.membership.models import Person
 from voting.membership.services.members import find_person
@@ -78,7 +78,7 @@ def _person_by_email(field: str = "email") -> Person:
 def poll_region(meeting: Meeting) -> dict[str, Any]:
     """What the meeting screens show of its polls: the open one with its progress, or the
     latest result."""
-    found = polls.polls_of(meeting)
+    found = floor.polls_of(meeting)
     current = next((p for p in found if p.status is PollStatus.OPEN), None)
     latest = next((p for p in found if p.status is PollStatus.CLOSED), None)
     return {
@@ -114,7 +114,7 @@ def vote_choices(settings: Any) -> dict[str, Any]:
 @bp.app_template_global()
 def poll_rule(poll: Poll) -> str:
     """How the poll is decided, in words: the special decision or the ordinary rule."""
-    for choice in decision_choices(poll.meeting.body.settings):
+    for choice in decision_choices(poll.body.settings):
         if choice.name == poll.special:
             return f"{choice.label}: {choice.threshold}"
     return ""
@@ -158,7 +158,7 @@ def ballot_of(poll: Poll, person: Person | None, *, take_tracker: bool = False) 
         "used": polls.used_keys(poll) if held else set(),
         "votes": {} if poll.is_secret else polls.votes_of(poll, [h.voter_key for h in held]),
         "refusals": entitlements.refusals_of(poll, person) if signed_in and not held else [],  # type: ignore[arg-type]
-        "checked_in": signed_in and permissions.check_in_of(person, poll.meeting) is not None,
+        "checked_in": signed_in and permissions.check_in_of(person, poll.floor.meeting) is not None,
         "tracker": tracker,
     }
 
@@ -167,7 +167,7 @@ def _return_url(poll: Poll, default: str) -> str:
     """Back to the meeting screen a form was sent from (its poll region), else `default`."""
     target = request.form.get("return")
     if target in ("chair", "member"):
-        return url_for(f"meetings.{target}", meeting_id=poll.meeting_id) + "#meeting-poll"
+        return url_for(f"meetings.{target}", meeting_id=poll.floor.meeting_id) + "#meeting-poll"
     return default
 
 
@@ -180,7 +180,7 @@ def _polls_page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[str,
         render_template(
             "polls/meeting.html",
             meeting=meeting,
-            polls=polls.polls_of(meeting),
+            polls=floor.polls_of(meeting),
             chair=chair,
             settings=meeting.body.settings,
             motions=[m for i in meeting.items for m in i.motions],
@@ -208,7 +208,7 @@ def create(meeting_id: int):  # type: ignore[no-untyped-def]
         if motion_id and motion is None:
             raise Invalid(_("Choose the motion to vote on."), field="motion")
         choices = [c for c in form.get("choices", "").splitlines() if c.strip()]
-        poll = polls.create_poll(
+        poll = floor.create_poll(
             me(),
             meeting,
             question=form.get("question", ""),
@@ -233,7 +233,7 @@ def _chair_page(poll: Poll, status: int = 200, **extra: Any) -> tuple[str, int]:
         render_template(
             "polls/chair.html",
             poll=poll,
-            meeting=poll.meeting,
+            meeting=poll.floor.meeting,
             preview=preview,
             progress=polls.progress(poll),
             errors=extra.pop("errors", {}),
@@ -247,7 +247,7 @@ def _chair_page(poll: Poll, status: int = 200, **extra: Any) -> tuple[str, int]:
 @login_required
 def chair(poll_id: int):  # type: ignore[no-untyped-def]
     poll = _poll(poll_id)
-    if not permissions.is_chair(me(), poll.meeting.body):
+    if not permissions.is_chair(me(), poll.body):
         abort(403)
     return _chair_page(poll)
 
@@ -301,13 +301,13 @@ def _ballot_page(poll: Poll, status: int = 200, **extra: Any) -> tuple[str, int]
         render_template(
             "polls/ballot.html",
             poll=poll,
-            meeting=poll.meeting,
+            meeting=poll.floor.meeting,
             held=held,
             used=used,
             votes=votes,
             refusals=entitlements.refusals_of(poll, person) if not held else [],
-            checked_in=permissions.check_in_of(person, poll.meeting) is not None,
-            split_votes=poll.meeting.body.settings.split_votes,
+            checked_in=permissions.check_in_of(person, poll.floor.meeting) is not None,
+            split_votes=poll.body.settings.split_votes,
             tracker=tracker,
             progress=polls.progress(poll),
             errors=extra.pop("errors", {}),
@@ -378,7 +378,7 @@ def result(poll_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "polls/result.html",
         poll=poll,
-        meeting=poll.meeting,
+        meeting=poll.floor.meeting,
         sentences=polls.result_sentences(poll),
         threshold=polls.describe_threshold(poll),
         progress=polls.progress(poll),

@@ -8,12 +8,13 @@ from typing import Any
 from flask import request
 
 from voting.core.api import api_person, json_body, operation
+from voting.core.parse import parse_text
 from voting.membership.models import Membership, Role
 from voting.membership.services import members, roll
 from voting.org.api import body_json
 from voting.org.models import AttendanceRecord, Organisation, Unit
 from voting.org.permissions import Action
-from voting.org.services import bodies
+from voting.org.services import bodies, units
 
 TAG = "admin"
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -24,7 +25,7 @@ UNIT = {
         "kind": {"type": "string"},
         "name": {"type": "string"},
         "size": {"type": "integer", "minimum": 0},
-        "delegate_split": {"type": "string", "enum": list(members.DELEGATE_SPLITS)},
+        "delegate_split": {"type": "string", "enum": list(units.DELEGATE_SPLITS)},
         "members": {"type": "integer"},
     },
 }
@@ -211,11 +212,11 @@ def role_json(role: Role) -> dict[str, Any]:
 
 
 def _members_org(slug: str) -> Organisation:
-    return members.managed_organisation(api_person(), slug, Action.MANAGE_MEMBERS)
+    return units.managed_organisation(api_person(), slug, Action.MANAGE_MEMBERS)
 
 
 def _admin_org(slug: str) -> Organisation:
-    return members.managed_organisation(api_person(), slug, Action.MANAGE_ORGANISATION)
+    return units.managed_organisation(api_person(), slug, Action.MANAGE_ORGANISATION)
 
 
 # --- units and attendance ---------------------------------------------------------------
@@ -238,7 +239,7 @@ def list_units(slug: str) -> list[dict[str, Any]]:
     status=201,
 )
 def create_unit(slug: str) -> dict[str, Any]:
-    return unit_json(members.create_unit(api_person(), _members_org(slug), json_body()))
+    return unit_json(units.create_unit(api_person(), _members_org(slug), json_body()))
 
 
 @operation(
@@ -250,8 +251,8 @@ def create_unit(slug: str) -> dict[str, Any]:
     response=UNIT,
 )
 def update_unit(slug: str, unit_id: int) -> dict[str, Any]:
-    unit = members.unit_in(_members_org(slug), unit_id)
-    return unit_json(members.update_unit(api_person(), unit, json_body()))
+    unit = units.unit_in(_members_org(slug), unit_id)
+    return unit_json(units.update_unit(api_person(), unit, json_body()))
 
 
 @operation(
@@ -262,7 +263,7 @@ def update_unit(slug: str, unit_id: int) -> dict[str, Any]:
     response={"type": "object"},
 )
 def delete_unit(slug: str, unit_id: int) -> dict[str, Any]:
-    members.delete_unit(api_person(), members.unit_in(_members_org(slug), unit_id))
+    units.delete_unit(api_person(), units.unit_in(_members_org(slug), unit_id))
     return {"deleted": unit_id}
 
 
@@ -274,7 +275,7 @@ def delete_unit(slug: str, unit_id: int) -> dict[str, Any]:
     response=_list(ATTENDANCE),
 )
 def list_attendance(slug: str, unit_id: int) -> list[dict[str, Any]]:
-    unit = members.unit_in(_members_org(slug), unit_id)
+    unit = units.unit_in(_members_org(slug), unit_id)
     return [attendance_json(r) for r in unit.attendance]
 
 
@@ -288,8 +289,8 @@ def list_attendance(slug: str, unit_id: int) -> list[dict[str, Any]]:
     status=201,
 )
 def add_attendance(slug: str, unit_id: int) -> dict[str, Any]:
-    unit = members.unit_in(_members_org(slug), unit_id)
-    return attendance_json(members.add_attendance(api_person(), unit, json_body()))
+    unit = units.unit_in(_members_org(slug), unit_id)
+    return attendance_json(units.add_attendance(api_person(), unit, json_body()))
 
 
 @operation(
@@ -300,7 +301,7 @@ def add_attendance(slug: str, unit_id: int) -> dict[str, Any]:
     response={"type": "object"},
 )
 def delete_attendance(slug: str, record_id: int) -> dict[str, Any]:
-    members.delete_attendance(api_person(), members.attendance_in(_members_org(slug), record_id))
+    units.delete_attendance(api_person(), units.attendance_in(_members_org(slug), record_id))
     return {"deleted": record_id}
 
 
@@ -323,7 +324,7 @@ def delete_attendance(slug: str, record_id: int) -> dict[str, Any]:
     },
 )
 def list_members(slug: str) -> dict[str, Any]:
-    org = members.managed_organisation(api_person(), slug, Action.VIEW_MEMBERS)
+    org = units.managed_organisation(api_person(), slug, Action.VIEW_MEMBERS)
     found = members.list_members(
         api_person(),
         org,
@@ -405,7 +406,7 @@ def import_roll(slug: str) -> dict[str, Any]:
     data = json_body()
     org = _members_org(slug)
     options = roll.RollOptions.from_data(data)
-    text = members.parse_text(data.get("csv"), "csv", max_length=16 * 1024 * 1024)
+    text = parse_text(data.get("csv"), "csv", max_length=16 * 1024 * 1024)
     report = roll.import_roll(
         api_person(), org, text, options, commit=not bool(data.get("dry_run"))
     )

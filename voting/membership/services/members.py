@@ -1,4 +1,4 @@
-"""Units, their attendance records, memberships and roles: the secretary's and admin's work.
+"""Memberships and roles: the secretary's and admin's work.
 
 Every function checks the actor's right in the organisation first, so a page or an API
 call that forgets to check cannot write. Values may come as form text or JSON: the
@@ -7,24 +7,30 @@ small `parse_*` helpers turn both into typed values with a message tied to the f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from voting.core import audit
 from voting.core.database import transaction
-from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from voting.core.errors import Conflict, Invalid, NotFound
 from voting.core.extensions import db
-from voting.core.permissions import can, require
+from voting.core.parse import (
+    normalise_email,
+    parse_choice,
+    parse_count,
+    parse_day,
+    parse_text,
+    plain,
+)
+from voting.core.permissions import require
 from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
-from voting.org.models import AttendanceRecord, Body, Organisation, Unit, UnitKind
+from voting.org.models import Body, Organisation
 from voting.org.permissions import Action
-from voting.org.services.organisations import by_slug
+from voting.org.services.units import unit_in
 
 DELEGATE_SPLITS = ("even_first_remainder", "all_to_first")
 UNSET: Any = object()  # "leave as it is" for partial updates
@@ -45,91 +51,6 @@ def status_explanations() -> dict[str, str]:
     }
 
 
-# --- parsing form text and JSON alike -------------------------------------------------
-
-
-def parse_text(value: Any, field: str, *, required: bool = True, max_length: int = 200) -> str:
-    """Trimmed text; a clear message when it is missing or too long."""
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise Invalid(_("This is needed."), field=field)
-    if len(text) > max_length:
-        raise Invalid(_("At most %(n)d characters.", n=max_length), field=field)
-    return text
-
-
-def parse_count(value: Any, field: str) -> int:
-    """A whole number, 0 or more, from a number or its text."""
-    if isinstance(value, bool):
-        raise Invalid(_("Give a whole number, 0 or more."), field=field)
-    if isinstance(value, int):
-        number = value
-    else:
-        text = "" if value is None else str(value).strip()
-        if not re.fullmatch(r"-?\d+", text):
-            raise Invalid(_("Give a whole number, 0 or more."), field=field)
-        number = int(text)
-    if number < 0:
-        raise Invalid(_("Give a whole number, 0 or more."), field=field)
-    return number
-
-
-def parse_day(value: Any, field: str, *, required: bool = False) -> date | None:
-    """A date as YYYY-MM-DD, or day first as DD/MM/YYYY or DD.MM.YYYY; empty is None."""
-    if isinstance(value, date):
-        return value
-    text = "" if value is None else str(value).strip()
-    if not text:
-        if required:
-            raise Invalid(_("This is needed."), field=field)
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise Invalid(
-        _("%(value)s is not a date: write it as 2025-03-31 or 31/03/2025.", value=text),
-        field=field,
-    )
-
-
-def normalise_email(value: Any, field: str = "email") -> str:
-    """A syntactically valid email, lower-cased as people's logins are stored."""
-    text = parse_text(value, field, max_length=254)
-    try:
-        result = validate_email(text, check_deliverability=False)
-    except EmailNotValidError:
-        raise Invalid(_("%(value)s is not an email address.", value=text), field=field) from None
-    return result.normalized.lower()
-
-
-def parse_choice(value: Any, choices: tuple[str, ...] | list[str], field: str) -> str:
-    text = parse_text(value, field, max_length=64).lower()
-    if text not in choices:
-        raise Invalid(_("Choose one of: %(choices)s.", choices=", ".join(choices)), field=field)
-    return text
-
-
-# --- access ------------------------------------------------------------------------------
-
-
-def managed_organisation(actor: Person | None, slug: str, *actions: Action) -> Organisation:
-    """The organisation `slug`, if `actor` may take at least one of `actions` there.
-
-    Without any action given, managing either the organisation or its members is enough
-    (the admin dashboard). An unknown slug is NotFound; a known one the actor may not
-    manage is NotAllowed.
-    """
-    org = by_slug(slug)
-    if org is None:
-        raise NotFound(_("No such organisation."))
-    wanted = actions or (Action.MANAGE_ORGANISATION, Action.MANAGE_MEMBERS)
-    if not any(can(actor, action, org) for action in wanted):
-        raise NotAllowed(_("You do not have the right to do this."))
-    return org
-
-
 def _one(model: type, org: Organisation, object_id: Any, message: str) -> Any:
     try:
         found = db.session.get(model, int(object_id))
@@ -140,191 +61,12 @@ def _one(model: type, org: Organisation, object_id: Any, message: str) -> Any:
     return found
 
 
-def unit_in(org: Organisation, unit_id: Any) -> Unit:
-    """A unit of this organisation by id; another organisation's unit does not exist here."""
-    return _one(Unit, org, unit_id, _("No such unit."))
-
-
 def membership_in(org: Organisation, membership_id: Any) -> Membership:
     return _one(Membership, org, membership_id, _("No such member."))
 
 
 def role_in(org: Organisation, role_id: Any) -> Role:
     return _one(Role, org, role_id, _("No such role."))
-
-
-def attendance_in(org: Organisation, record_id: Any) -> AttendanceRecord:
-    try:
-        record = db.session.get(AttendanceRecord, int(record_id))
-    except (TypeError, ValueError):
-        record = None
-    if record is None or record.unit.organisation_id != org.id:
-        raise NotFound(_("No such attendance record."))
-    return record
-
-
-# --- units ---------------------------------------------------------------------------
-
-
-def unit_kinds(org: Organisation) -> list[str]:
-    """The kinds of unit this organisation's constitution knows (all kinds if unsaid)."""
-    kinds = org.settings.get("unit_kinds") or [k.value for k in UnitKind]
-    return [k for k in kinds if k in UnitKind.__members__.values()]
-
-
-def _unit_values(org: Organisation, unit: Unit | None, data: dict[str, Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if "kind" in data or unit is None:
-        values["kind"] = UnitKind(parse_choice(data.get("kind"), unit_kinds(org), "kind"))
-    if "name" in data or unit is None:
-        name = parse_text(data.get("name"), "name")
-        clash = db.session.scalar(
-            select(Unit.id).where(
-                Unit.organisation_id == org.id,
-                func.lower(Unit.name) == name.lower(),
-                Unit.id != (unit.id if unit else -1),
-            )
-        )
-        if clash:
-            raise Conflict(_("There is already a unit called %(name)s.", name=name), field="name")
-        values["name"] = name
-    if "size" in data or unit is None:
-        values["size"] = parse_count(data.get("size", 0), "size")
-    if "delegate_split" in data or unit is None:
-        values["delegate_split"] = parse_choice(
-            data.get("delegate_split") or DELEGATE_SPLITS[0], DELEGATE_SPLITS, "delegate_split"
-        )
-    return values
-
-
-def create_unit(actor: Person | None, org: Organisation, data: dict[str, Any]) -> Unit:
-    """Add a unit (kind, name unique in the organisation, size, delegate split)."""
-    require(actor, Action.MANAGE_MEMBERS, org)
-    with transaction():
-        unit = Unit(organisation_id=org.id, **_unit_values(org, None, data))
-        db.session.add(unit)
-        db.session.flush()
-        audit.record(
-            "unit.created",
-            actor=actor,
-            organisation_id=org.id,
-            unit=unit.id,
-            name=unit.name,
-            kind=unit.kind.value,
-            size=unit.size,
-        )
-    return unit
-
-
-def update_unit(actor: Person | None, unit: Unit, data: dict[str, Any]) -> Unit:
-    """Change a unit; only the keys present in `data` change. Size changes are audited
-    because sections' sizes set their number of votes."""
-    org = unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
-    with transaction():
-        values = _unit_values(org, unit, data)
-        changes = {
-            key: [_plain(getattr(unit, key)), _plain(value)]
-            for key, value in values.items()
-            if getattr(unit, key) != value
-        }
-        for key, value in values.items():
-            setattr(unit, key, value)
-        if changes:
-            audit.record(
-                "unit.updated", actor=actor, organisation_id=org.id, unit=unit.id, changes=changes
-            )
-    return unit
-
-
-def delete_unit(actor: Person | None, unit: Unit) -> None:
-    """Delete a unit that nobody belongs to and nobody represents.
-
-    A unit with members or roles is refused with the numbers: moving people out is a
-    decision about each of them, so it is made on the members page, not in bulk here.
-    """
-    org = unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
-    with transaction():
-        members = db.session.scalar(
-            select(func.count(Membership.id)).where(Membership.unit_id == unit.id)
-        )
-        roles = db.session.scalar(select(func.count(Role.id)).where(Role.unit_id == unit.id))
-        if members:
-            raise Conflict(
-                _(
-                    "%(name)s still has %(n)d members. Move them to another unit (or to no "
-                    "unit) on the members page first.",
-                    name=unit.name,
-                    n=members,
-                )
-            )
-        if roles:
-            raise Conflict(
-                _(
-                    "%(name)s is still represented by %(n)d roles (delegates). Remove them "
-                    "on the roles page first.",
-                    name=unit.name,
-                    n=roles,
-                )
-            )
-        audit.record(
-            "unit.deleted", actor=actor, organisation_id=org.id, unit=unit.id, name=unit.name
-        )
-        db.session.delete(unit)
-
-
-def add_attendance(actor: Person | None, unit: Unit, data: dict[str, Any]) -> AttendanceRecord:
-    """Record how many people were at one meeting of a unit (one record per date)."""
-    org = unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
-    held_on = parse_day(data.get("held_on"), "held_on", required=True)
-    present = parse_count(data.get("present"), "present")
-    note = parse_text(data.get("note"), "note", required=False, max_length=500)
-    with transaction():
-        exists = db.session.scalar(
-            select(AttendanceRecord.id).where(
-                AttendanceRecord.unit_id == unit.id, AttendanceRecord.held_on == held_on
-            )
-        )
-        if exists:
-            raise Conflict(
-                _(
-                    "%(unit)s already has a record for %(day)s. Delete it first to record "
-                    "that meeting again.",
-                    unit=unit.name,
-                    day=held_on.isoformat(),
-                ),
-                field="held_on",
-            )
-        record = AttendanceRecord(unit_id=unit.id, held_on=held_on, present=present, note=note)
-        db.session.add(record)
-        db.session.flush()
-        audit.record(
-            "attendance.recorded",
-            actor=actor,
-            organisation_id=org.id,
-            unit=unit.id,
-            held_on=held_on,
-            present=present,
-        )
-    return record
-
-
-def delete_attendance(actor: Person | None, record: AttendanceRecord) -> None:
-    """Remove a mistaken attendance record (audited: delegates' votes depend on it)."""
-    org = record.unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
-    with transaction():
-        audit.record(
-            "attendance.deleted",
-            actor=actor,
-            organisation_id=org.id,
-            unit=record.unit_id,
-            held_on=record.held_on,
-            present=record.present,
-        )
-        db.session.delete(record)
 
 
 # --- members -------------------------------------------------------------------------
@@ -448,7 +190,7 @@ def update_member(actor: Person | None, membership: Membership, data: dict[str, 
     with transaction():
         values = _member_values(org, data, new=False)
         changes = {
-            key: [_plain(getattr(membership, key)), _plain(value)]
+            key: [plain(getattr(membership, key)), plain(value)]
             for key, value in values.items()
             if getattr(membership, key) != value
         }
@@ -673,9 +415,3 @@ def remove_role(actor: Person | None, role: Role) -> None:
             kind=role.kind.value,
         )
         db.session.delete(role)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return getattr(value, "value", value)

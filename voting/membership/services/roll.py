@@ -30,17 +30,12 @@ from voting.core import audit
 from voting.core.database import transaction
 from voting.core.errors import Invalid
 from voting.core.extensions import db
+from voting.core.parse import normalise_email, parse_choice, parse_day, parse_text
 from voting.core.permissions import require
 from voting.membership.models import Membership, MemberStatus, Person
-from voting.membership.services.members import (
-    normalise_email,
-    parse_choice,
-    parse_day,
-    parse_text,
-    unit_kinds,
-)
 from voting.org.models import Organisation, Unit, UnitKind
 from voting.org.permissions import Action
+from voting.org.services.units import unit_kinds
 
 MAX_ROWS = 20_000
 COLUMNS = ("name", "email", "unit", "status", "gender", "joined_on", "dues_paid_until")

@@ -16,10 +16,11 @@ from voting.membership.models import Membership, MemberStatus
 from voting.membership.services import members
 from voting.org.models import Organisation
 from voting.org.permissions import Action
+from voting.org.services import units
 
 
 def _org(slug: str) -> Organisation:
-    return members.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS)
+    return units.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS)
 
 
 def _choices(org: Organisation) -> dict[str, Any]:

@@ -16,12 +16,13 @@ from voting.membership.models import RoleKind
 from voting.membership.services import members
 from voting.org.models import Organisation
 from voting.org.permissions import Action
+from voting.org.services import units
 
 DATALIST_LIMIT = 500  # beyond this, typing the email is quicker than a long list
 
 
 def _org(slug: str) -> Organisation:
-    return members.managed_organisation(current_user, slug, Action.MANAGE_ORGANISATION)
+    return units.managed_organisation(current_user, slug, Action.MANAGE_ORGANISATION)
 
 
 def _context(org: Organisation) -> dict[str, Any]:

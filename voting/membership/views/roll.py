@@ -18,9 +18,9 @@ from voting.core.errors import ServiceError
 from voting.core.web import admin as bp
 from voting.core.web import errors_of, form_data
 from voting.membership.services import roll
-from voting.membership.services.members import managed_organisation
 from voting.org.models import Organisation
 from voting.org.permissions import Action
+from voting.org.services.units import managed_organisation
 
 
 def _page(org: Organisation, status: int = 200, **context: Any) -> tuple[str, int]:

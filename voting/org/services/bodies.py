@@ -17,12 +17,12 @@ from voting.core.config import LANGUAGES
 from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid, NotFound
 from voting.core.extensions import db
-from voting.core.permissions import require
-from voting.membership.models import Person, Role
-from voting.membership.services.members import parse_choice, parse_text
+from voting.core.parse import parse_choice, parse_text
+from voting.core.permissions import Actor, require
 from voting.org.models import Body, BodyKind, Organisation
 from voting.org.permissions import Action
 from voting.org.services.organisations import SLUG
+from voting.org.signals import body_deleting
 
 
 class InvalidSettings(Invalid):
@@ -34,7 +34,7 @@ class InvalidSettings(Invalid):
 
 
 def update_organisation(
-    actor: Person | None, org: Organisation, data: dict[str, Any]
+    actor: Actor | None, org: Organisation, data: dict[str, Any]
 ) -> Organisation:
     """Rename the organisation and choose its languages (a subset of en, fr, de, es)."""
     require(actor, Action.MANAGE_ORGANISATION, org)
@@ -73,7 +73,7 @@ def body_in(org: Organisation, slug: str) -> Body:
     return body
 
 
-def create_body(actor: Person | None, org: Organisation, data: dict[str, Any]) -> Body:
+def create_body(actor: Actor | None, org: Organisation, data: dict[str, Any]) -> Body:
     """Add a body (kind, short name, name); its rules start from the defaults."""
     require(actor, Action.MANAGE_ORGANISATION, org)
     kind = BodyKind(parse_choice(data.get("kind"), tuple(k.value for k in BodyKind), "kind"))
@@ -116,7 +116,7 @@ def create_body(actor: Person | None, org: Organisation, data: dict[str, Any]) -
     return body
 
 
-def update_body(actor: Person | None, body: Body, data: dict[str, Any]) -> Body:
+def update_body(actor: Actor | None, body: Body, data: dict[str, Any]) -> Body:
     """Rename a body, change its description and, with a "settings" key, its rules.
 
     Everything is checked before anything is written, and it is saved in one go.
@@ -194,7 +194,7 @@ def settings_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[An
 
 
 def update_body_settings(
-    actor: Person | None, body: Body, data: dict[str, Any], *, merge: bool = False
+    actor: Actor | None, body: Body, data: dict[str, Any], *, merge: bool = False
 ) -> BodySettings:
     """Replace a body's rules with `data` (or lay `data` over them, with `merge`).
 
@@ -223,12 +223,13 @@ def update_body_settings(
     return settings
 
 
-def delete_body(actor: Person | None, body: Body) -> None:
+def delete_body(actor: Actor | None, body: Body) -> None:
     """Delete a body and the roles held in it (the page asks for confirmation first)."""
     org = body.organisation
     require(actor, Action.MANAGE_ORGANISATION, org)
     with transaction():
-        roles = db.session.scalar(select(func.count(Role.id)).where(Role.body_id == body.id))
+        # Domains holding records for the body say how many go with it (roles).
+        roles = sum(int(n or 0) for _receiver, n in body_deleting.send(body))
         audit.record(
             "body.deleted",
             actor=actor,

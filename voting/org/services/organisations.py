@@ -12,8 +12,7 @@ from voting.core import audit
 from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid
 from voting.core.extensions import db
-from voting.core.permissions import require
-from voting.membership.models import Person
+from voting.core.permissions import Actor, require
 from voting.org.models import Body, BodyKind, Organisation
 from voting.org.permissions import Action
 
@@ -21,7 +20,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 def create_from_preset(
-    actor: Person | None, preset_key: str, *, name: str | None = None, slug: str | None = None
+    actor: Actor | None, preset_key: str, *, name: str | None = None, slug: str | None = None
 ) -> Organisation:
     """Create an organisation with the bodies and rules its constitution preset describes.
 

@@ -12,10 +12,10 @@ from voting.constitutions.schema import BodySettings
 from voting.core.errors import ServiceError
 from voting.core.web import admin as bp
 from voting.core.web import form_data, form_page
-from voting.membership.services.members import managed_organisation
 from voting.org.models import Body, BodyKind, Organisation
 from voting.org.permissions import Action
 from voting.org.services import bodies
+from voting.org.services.units import managed_organisation
 from voting.org.settings_form import build_fields, field_id, labels, parse_form
 
 

@@ -12,9 +12,9 @@ from voting.core.errors import ServiceError
 from voting.core.permissions import can, require
 from voting.core.web import admin as bp
 from voting.core.web import form_data, form_page
-from voting.membership.services.members import managed_organisation
 from voting.org.permissions import Action
 from voting.org.services import bodies, organisations
+from voting.org.services.units import managed_organisation
 
 
 @bp.get("/<slug>/")

@@ -11,21 +11,21 @@ from flask_login import current_user
 from voting.core.errors import ServiceError
 from voting.core.web import admin as bp
 from voting.core.web import form_data, form_page
-from voting.membership.services import members
 from voting.org.models import Organisation, Unit
 from voting.org.permissions import Action
+from voting.org.services import units as unit_services
 
 
 def _org(slug: str) -> Organisation:
-    return members.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS)
+    return unit_services.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS)
 
 
 def _list_context(org: Organisation) -> dict[str, Any]:
     return {
         "organisation": org,
         "units": org.units,
-        "kinds": members.unit_kinds(org),
-        "splits": members.DELEGATE_SPLITS,
+        "kinds": unit_services.unit_kinds(org),
+        "splits": unit_services.DELEGATE_SPLITS,
     }
 
 
@@ -34,7 +34,7 @@ def units(slug: str):  # type: ignore[no-untyped-def]
     org = _org(slug)
     if request.method == "POST":
         try:
-            unit = members.create_unit(current_user, org, form_data())
+            unit = unit_services.create_unit(current_user, org, form_data())
         except ServiceError as error:
             return form_page("admin/units.html", error, **_list_context(org))
         flash(_("%(name)s was added.", name=unit.name), "success")
@@ -46,8 +46,8 @@ def _unit_context(org: Organisation, unit: Unit, **extra: Any) -> dict[str, Any]
     return {
         "organisation": org,
         "unit": unit,
-        "kinds": members.unit_kinds(org),
-        "splits": members.DELEGATE_SPLITS,
+        "kinds": unit_services.unit_kinds(org),
+        "splits": unit_services.DELEGATE_SPLITS,
         "attendance_values": {},
         "attendance_errors": {},
         **extra,
@@ -66,10 +66,10 @@ def _saved(unit: Unit) -> dict[str, Any]:
 @bp.route("/<slug>/units/<int:unit_id>", methods=["GET", "POST"])
 def unit(slug: str, unit_id: int):  # type: ignore[no-untyped-def]
     org = _org(slug)
-    found = members.unit_in(org, unit_id)
+    found = unit_services.unit_in(org, unit_id)
     if request.method == "POST":
         try:
-            members.update_unit(current_user, found, form_data())
+            unit_services.update_unit(current_user, found, form_data())
         except ServiceError as error:
             return form_page("admin/unit.html", error, **_unit_context(org, found))
         flash(_("Saved."), "success")
@@ -82,8 +82,8 @@ def unit(slug: str, unit_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<slug>/units/<int:unit_id>/delete")
 def delete_unit(slug: str, unit_id: int):  # type: ignore[no-untyped-def]
     org = _org(slug)
-    found = members.unit_in(org, unit_id)
-    members.delete_unit(current_user, found)
+    found = unit_services.unit_in(org, unit_id)
+    unit_services.delete_unit(current_user, found)
     flash(_("%(name)s was deleted.", name=found.name), "success")
     return redirect(url_for("admin.units", slug=slug), 303)
 
@@ -91,9 +91,9 @@ def delete_unit(slug: str, unit_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<slug>/units/<int:unit_id>/attendance")
 def add_attendance(slug: str, unit_id: int):  # type: ignore[no-untyped-def]
     org = _org(slug)
-    found = members.unit_in(org, unit_id)
+    found = unit_services.unit_in(org, unit_id)
     try:
-        members.add_attendance(current_user, found, form_data())
+        unit_services.add_attendance(current_user, found, form_data())
     except ServiceError as error:
         context = _unit_context(
             org,
@@ -111,8 +111,8 @@ def add_attendance(slug: str, unit_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<slug>/attendance/<int:record_id>/delete")
 def delete_attendance(slug: str, record_id: int):  # type: ignore[no-untyped-def]
     org = _org(slug)
-    record = members.attendance_in(org, record_id)
+    record = unit_services.attendance_in(org, record_id)
     unit_id = record.unit_id
-    members.delete_attendance(current_user, record)
+    unit_services.delete_attendance(current_user, record)
     flash(_("Attendance record deleted."), "success")
     return redirect(url_for("admin.unit", slug=slug, unit_id=unit_id), 303)

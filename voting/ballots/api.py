@@ -1,0 +1,264 @@
+"""API: a poll's own operations, whatever its subject (a question put to a body, a poll at
+a meeting): read, preview, open, vote, close, annul, the published trackers; and polls
+put to a body's members directly. A vote's response comes after its commit: an
+acknowledged vote is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from voting.ballots.electorates import electorate_of
+from voting.ballots.models import Poll, PollMode
+from voting.ballots.services import entitlements, polls
+from voting.core import batch, throttle
+from voting.core.api import api_person, int_field, json_body, operation, text_field
+from voting.core.errors import Invalid, NotFound
+from voting.org.services.bodies import body_in
+from voting.org.services.organisations import by_slug
+
+TAG = "polls"
+POLL = {"type": "object", "description": "A poll: question, mode, status, progress, result"}
+
+
+def _poll(poll_id: int) -> Poll:
+    return polls.close_if_due(polls.get_poll(poll_id))
+
+
+def poll_json(poll: Poll) -> dict[str, Any]:
+    """A poll as API clients see it (the result once closed; never a secret voter's choice)."""
+    progress = polls.progress(poll)
+    return {
+        "id": poll.id,
+        "body": poll.body_id,
+        "subject": poll.subject,
+        **electorate_of(poll).subject_json(),
+        "question": poll.question,
+        "choices": poll.choices,
+        "mode": poll.mode.value,
+        "special": poll.special,
+        "status": poll.status.value,
+        "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
+        "annul_reason": poll.annul_reason or None,
+        "rerun_of": poll.rerun_of_id,
+        "progress": {
+            "voters": progress.voters,
+            "voters_total": progress.voters_total,
+            "weight": progress.weight,
+            "weight_total": progress.weight_total,
+            "text": progress.sentence(),
+        },
+        "result": (
+            {
+                **{k: v for k, v in poll.result.items() if k != "messages"},
+                "sentences": polls.result_sentences(poll),
+            }
+            if poll.result
+            else None
+        ),
+    }
+
+
+@operation(
+    "/organisations/<slug>/bodies/<body_slug>/polls",
+    "POST",
+    summary="Put a question to the body's members directly (chair, secretary or admin)",
+    tag=TAG,
+    request={
+        "type": "object",
+        "properties": {
+            "question": {"type": "string"},
+            "mode": {"type": "string", "enum": [m.value for m in PollMode]},
+            "choices": {"type": "array", "items": {"type": "string"}},
+            "special": {"type": "string"},
+            "minutes": {"type": "integer"},
+        },
+        "required": ["question"],
+    },
+    response=POLL,
+    status=201,
+)
+def create_body_poll(slug: str, body_slug: str) -> dict[str, Any]:
+    data = json_body()
+    org = by_slug(slug)
+    if org is None:
+        raise NotFound(_("No such organisation."))
+    body = body_in(org, body_slug)
+    try:
+        mode = PollMode(data.get("mode", "open"))
+    except ValueError:
+        raise Invalid(_("Check the mode of the poll."), field="mode") from None
+    choices = data.get("choices")
+    if choices is not None and (
+        not isinstance(choices, list) or not all(isinstance(c, str) for c in choices)
+    ):
+        raise Invalid(_("choices must be a list of texts."), field="choices")
+    poll = polls.create_poll(
+        api_person(),
+        body,
+        question=text_field(data, "question"),
+        mode=mode,
+        choices=choices,
+        special=text_field(data, "special"),
+        minutes=int_field(data, "minutes"),
+    )
+    return poll_json(poll)
+
+
+@operation("/polls/<int:poll_id>", "GET", summary="A poll and its progress", tag=TAG, response=POLL)
+def get(poll_id: int) -> dict[str, Any]:
+    return poll_json(_poll(poll_id))
+
+
+@operation(
+    "/polls/<int:poll_id>/preview",
+    "GET",
+    summary="Who would hold what if the poll opened now, and privacy warnings (chair)",
+    tag=TAG,
+)
+def preview(poll_id: int) -> dict[str, Any]:
+    result = polls.preview_poll(api_person(), _poll(poll_id))
+    return {
+        "lines": result.lines(),
+        "entitled": result.result.entitled,
+        "privacy_warnings": result.warnings(),
+    }
+
+
+@operation(
+    "/polls/<int:poll_id>/open",
+    "POST",
+    summary="Open the poll: snapshot the entitlements (chair)",
+    tag=TAG,
+    request={"type": "object", "properties": {"confirm_privacy": {"type": "boolean"}}},
+    response=POLL,
+)
+def open_poll(poll_id: int) -> dict[str, Any]:
+    data = json_body()
+    poll = polls.open_poll(
+        api_person(), _poll(poll_id), confirm_privacy=data.get("confirm_privacy") is True
+    )
+    return poll_json(poll)
+
+
+@operation(
+    "/polls/<int:poll_id>/close", "POST", summary="Close and count (chair)", tag=TAG, response=POLL
+)
+def close(poll_id: int) -> dict[str, Any]:
+    return poll_json(polls.close_poll(api_person(), _poll(poll_id)))
+
+
+@operation(
+    "/polls/<int:poll_id>/annul",
+    "POST",
+    summary="Annul a poll with a reason; optionally prepare it again (chair)",
+    tag=TAG,
+    request={
+        "type": "object",
+        "properties": {"reason": {"type": "string"}, "rerun": {"type": "boolean"}},
+        "required": ["reason"],
+    },
+    response=POLL,
+)
+def annul(poll_id: int) -> dict[str, Any]:
+    data = json_body()
+    made = polls.annul_poll(
+        api_person(), _poll(poll_id), text_field(data, "reason"), rerun=data.get("rerun") is True
+    )
+    return poll_json(made)
+
+
+@operation(
+    "/polls/<int:poll_id>/mine",
+    "GET",
+    summary="The votes you hold in the poll, with their reasons",
+    tag=TAG,
+)
+def mine(poll_id: int) -> dict[str, Any]:
+    poll = _poll(poll_id)
+    person = api_person()
+    held = entitlements.holdings_of(poll, person)
+    used = polls.used_keys(poll)
+    return {
+        "holdings": [
+            {
+                "key": h.voter_key,
+                "weight": h.weight,
+                "reason": entitlements.text_of(h.reason),
+                "instruction": h.instruction,
+                "mandate": h.mandate,
+                "cast": h.voter_key in used,
+            }
+            for h in held
+        ],
+        "refusals": entitlements.refusals_of(poll, person) if not held else [],
+    }
+
+
+@operation(
+    "/polls/<int:poll_id>/votes",
+    "POST",
+    summary="Cast your votes: all alike, per holding (keys), or split",
+    tag=TAG,
+    request={
+        "type": "object",
+        "properties": {
+            "choice": {"type": "string"},
+            "keys": {"type": "array", "items": {"type": "string"}},
+            "split": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "confirm_against_mandate": {"type": "boolean"},
+        },
+    },
+    response={
+        "type": "object",
+        "properties": {
+            "keys": {"type": "array", "items": {"type": "string"}},
+            "tracker": {"type": ["string", "null"]},
+            "already": {"type": "boolean"},
+            "against": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    status=201,
+)
+def vote(poll_id: int) -> dict[str, Any]:
+    data = json_body()
+    keys, split = data.get("keys"), data.get("split")
+    if keys is not None and (
+        not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
+    ):
+        raise Invalid(_("keys must be a list of texts."), field="keys")
+    if split is not None and (
+        not isinstance(split, dict)
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in split.values())
+    ):
+        raise Invalid(_("split gives a whole number of votes per choice."), field="split")
+    throttle.vote_allowed(api_person())
+    receipt = batch.call(  # through the group commit, like the phones
+        polls.cast,
+        api_person(),
+        _poll(poll_id),
+        choice=data.get("choice") if isinstance(data.get("choice"), str) else None,
+        split=split,
+        keys=keys,
+        confirm_against_mandate=data.get("confirm_against_mandate") is True,
+    )
+    return {
+        "keys": receipt.keys,
+        "tracker": receipt.tracker,
+        "already": receipt.already,
+        "against": receipt.against,
+    }
+
+
+@operation(
+    "/polls/<int:poll_id>/trackers",
+    "GET",
+    summary="After a secret poll: the tracker hashes (sorted) and the choices (shuffled), apart",
+    tag=TAG,
+    auth=False,
+)
+def trackers(poll_id: int) -> dict[str, Any]:
+    poll = _poll(poll_id)
+    return {"trackers": polls.published_trackers(poll), "choices": polls.published_choices(poll)}
