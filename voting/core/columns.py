@@ -25,7 +25,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given; use voting.models.base.utcnow()")
+            raise ValueError("naive datetime given; use voting.core.columns.utcnow()")
         return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:

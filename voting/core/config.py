@@ -48,7 +48,7 @@ def from_environment(instance: Path) -> dict[str, object]:
         "INVITATION_DAYS": int(env("INVITATION_DAYS", "30")),
         "PASSWORD_RESET_MINUTES": int(env("PASSWORD_RESET_MINUTES", "60")),
         "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent.parent / "translations"),
         "LANGUAGES": LANGUAGES,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -7,7 +7,7 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
-import voting.models.base
+import voting.core.columns
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.
