@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
-PG_SUITES := tests/services tests/web tests/api tests/meetings tests/polls
+PG_SUITES := tests/services tests/web tests/api tests/meetings tests/polls tests/ballots
 
 .PHONY: run test test-fast bench lint e2e db demo translations clean
 LOCALES := fr de es
@@ -32,6 +32,7 @@ run: demo
 
 # The whole suite on SQLite, then the database-facing suites again on a throwaway PostgreSQL.
 test: $(STAMP) $(COMPILED)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 	$(BIN)/python -m tests.postgres $(BIN)/python -m pytest -q -p no:cacheprovider $(PG_SUITES)
 
@@ -46,6 +47,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check voting/rules
 
 # Extract every string, add new ones to each catalogue, compile.

@@ -89,6 +89,7 @@ def wsm_council(live_app) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     url, app = live_app
     from voting.ballots.services import polls
     from voting.meetings.services import agenda, meetings, representation
+    from voting.meetings.services import floor as floor_services
 
     with app.app_context():
         sam = person("sam@wsm.example")
@@ -115,7 +116,7 @@ def wsm_council(live_app) -> tuple[str, int]:  # type: ignore[no-untyped-def]
         representation.record_mandate(sam, galway, motion, "yes", "Support the campaign")
         for email in ("gal@wsm.example", "gwen@wsm.example", "lee@wsm.example"):
             meetings.check_in(person(email), meeting, meeting.join_code)
-        poll = floor.create_poll(sam, meeting, motion=motion)
+        poll = floor_services.create_poll(sam, meeting, motion=motion)
         polls.open_poll(sam, poll)
         meeting_id = meeting.id
         db.session.remove()
