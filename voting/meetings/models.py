@@ -482,7 +482,7 @@ class MeetingPoll(db.Model):
     kind: Mapped[PollKind] = mapped_column(str_enum(PollKind), default=PollKind.MOTION)
 
     poll: Mapped[Poll] = relationship(
-        backref=backref("floor", uselist=False, lazy="joined", cascade="all, delete-orphan")
+        backref=backref("floor", uselist=False, cascade="all, delete-orphan")
     )
     meeting: Mapped[Meeting] = relationship()
     item: Mapped[AgendaItem | None] = relationship()
