@@ -22,6 +22,9 @@ from sqlalchemy import create_engine, make_url
 from voting.app import create_app
 from voting.core.extensions import db
 
+# Factories and fixtures per domain, for every suite (meetings in session, floor votes).
+pytest_plugins = ["tests.fixtures.meetings", "tests.fixtures.floor"]
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Compile the translation catalogues, as `make` does, so a bare `pytest` sees them."""

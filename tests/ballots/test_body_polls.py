@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin_support import bearer, person
+from tests.fixtures.people import bearer, person
 from voting.ballots.models import PollStatus
 from voting.ballots.services import polls
 from voting.core.errors import NotAllowed

@@ -15,9 +15,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from tests.meetings.conftest import person
-from tests.polls.conftest import AWL_CHAIR, new_meeting
-from tests.polls.test_batch_votes import members
+from tests.ballots.test_batch_votes import members
+from tests.fixtures.floor import AWL_CHAIR, new_meeting
+from tests.fixtures.people import person
 from voting.core import batch
 from voting.core.errors import ServiceError
 from voting.core.extensions import db

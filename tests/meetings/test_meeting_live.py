@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.meetings.conftest import person
+from tests.fixtures.people import person
 from voting.meetings.services import agenda, consensus
 
 CHAIR = "chris@wri.example"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.meetings.conftest import person, token_for
+from tests.fixtures.people import person, token_for
 from voting.core.columns import utcnow
 from voting.meetings.services import agenda, consensus
 

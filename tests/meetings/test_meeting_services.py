@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.meetings.conftest import person
+from tests.fixtures.people import person
 from voting.core.audit import AuditEvent
 from voting.core.columns import utcnow
 from voting.core.errors import Conflict, Invalid, NotAllowed

@@ -3,7 +3,8 @@ vote on."""
 
 from __future__ import annotations
 
-from tests.polls.conftest import WRI_CHAIR, open_poll, person
+from tests.fixtures.floor import WRI_CHAIR, open_poll
+from tests.fixtures.people import person
 from voting.ballots.services import polls
 from voting.meetings.state import meeting_state, state_json
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from sqlalchemy import select
 
-from tests.admin_support import bearer
+from tests.fixtures.people import bearer
 from voting.core.extensions import db
 from voting.membership.models import ApiToken, Person
 from voting.membership.services.tokens import digest

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.admin_support import person
+from tests.fixtures.people import person
 from voting.core.audit import AuditEvent
 from voting.core.errors import Invalid, NotAllowed
 from voting.core.extensions import db

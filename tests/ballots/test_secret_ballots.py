@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import select, text
 
 from tests.conftest import POSTGRES_URL
-from tests.polls.conftest import WSM_CHAIR, check_in, open_poll, person
+from tests.fixtures.floor import WSM_CHAIR, check_in, open_poll
+from tests.fixtures.people import person
 from voting.ballots.models import PollMode
 from voting.ballots.services import polls
 from voting.core.extensions import db

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.polls.conftest import (
+from tests.fixtures.floor import (
     AWL_CHAIR,
     WRI_CHAIR,
     WRI_REPS,
@@ -15,9 +15,9 @@ from tests.polls.conftest import (
     check_in,
     motion_of,
     open_poll,
-    person,
     unit,
 )
+from tests.fixtures.people import person
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.core.extensions import db

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.polls.conftest import (
+from tests.fixtures.floor import (
     AWL_CHAIR,
     WRI_CHAIR,
     WRI_REPS,
@@ -21,10 +21,10 @@ from tests.polls.conftest import (
     later_galway_meeting,
     motion_of,
     open_poll,
-    person,
     unit,
     vote,
 )
+from tests.fixtures.people import person
 from voting.ballots.models import Participation, PollMode, PollStatus, Vote
 from voting.ballots.services import entitlements, polls
 from voting.core.audit import AuditEvent

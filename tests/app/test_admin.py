@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.admin_support import csrf_token, form_values, person, sign_in
+from tests.fixtures.people import csrf_token, form_values, person, sign_in
 from voting.core.audit import AuditEvent
 from voting.core.extensions import db
 from voting.membership.models import MemberStatus

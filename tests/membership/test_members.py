@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.admin_support import person
+from tests.fixtures.people import person
 from voting.core.audit import AuditEvent
 from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed

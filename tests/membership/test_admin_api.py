@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin_support import bearer, person
+from tests.fixtures.people import bearer, person
 from voting.org.services.organisations import by_slug
 
 

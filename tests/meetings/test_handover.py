@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from tests.polls.conftest import WRI_CHAIR, WRI_REPS, motion_of, person
+from tests.fixtures.floor import WRI_CHAIR, WRI_REPS, motion_of
+from tests.fixtures.people import person
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.core.errors import Conflict, NotAllowed
@@ -194,7 +195,7 @@ def test_a_secret_voter_finds_their_tracker_in_the_published_list(wri, signed_in
 
 
 def test_the_api_puts_a_question_to_the_vote_through_the_same_service(wri, live) -> None:
-    from tests.polls.conftest import token_for
+    from tests.fixtures.people import token_for
 
     motion = no_consensus(wri)
     client = live.test_client()

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.polls.conftest import AWL_CHAIR, WRI_REPS, open_poll
+from tests.fixtures.floor import AWL_CHAIR, WRI_REPS, open_poll
 from voting.ballots.models import Participation, Vote
 from voting.ballots.services import polls
 from voting.core import batch

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.admin_support import sign_in
-from tests.polls.conftest import WRI_CHAIR, WRI_REPS, open_poll, token_for
+from tests.fixtures.floor import WRI_CHAIR, WRI_REPS, open_poll
+from tests.fixtures.people import sign_in, token_for
 
 XAVIER = WRI_REPS["Section X"]
 SLOW_DOWN = "Too many votes in a short time. Wait a minute and try again."

@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.polls.conftest import WRI_CHAIR, WRI_REPS, motion_of, open_poll, person, vote
+from tests.fixtures.floor import WRI_CHAIR, WRI_REPS, motion_of, open_poll, vote
+from tests.fixtures.people import person
 from voting.app import create_app
 from voting.ballots.models import Poll, PollStatus
 from voting.core import deadlines

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from tests.polls.conftest import (
-    WRI_CHAIR,
-    WRI_REPS,
-    WRI_SECRETARY,
-    WSM_CHAIR,
-    motion_of,
-    token_for,
-    unit,
-)
+from tests.fixtures.floor import WRI_CHAIR, WRI_REPS, WRI_SECRETARY, WSM_CHAIR, motion_of, unit
+from tests.fixtures.people import token_for
 
 XAVIER, YUSUF, PIA, QUINN = WRI_REPS.values()
 

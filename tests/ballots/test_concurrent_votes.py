@@ -11,7 +11,8 @@ from collections import Counter
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.polls.conftest import AWL_CHAIR, open_poll, person
+from tests.fixtures.floor import AWL_CHAIR, open_poll
+from tests.fixtures.people import person
 from voting.ballots.models import Participation, Vote
 from voting.ballots.services import polls
 from voting.core.errors import Conflict

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.polls.conftest import AWL_CHAIR, WRI_CHAIR, WRI_REPS, check_in, open_poll
+from tests.fixtures.floor import AWL_CHAIR, WRI_CHAIR, WRI_REPS, check_in, open_poll
 from voting.ballots.models import (
     BallotTracker,
     Participation,
