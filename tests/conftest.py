@@ -63,7 +63,8 @@ TEMPLATES = (False, True)
 
 
 def _build_schema(url: str, demo: bool) -> None:
-    app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    # Pushes at once, not from a thread left running after the template is built.
+    app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url, "LIVE_COALESCE_SECONDS": 0})
     with app.app_context():
         db.create_all()
         if demo:
@@ -122,6 +123,14 @@ class _PostgresDatabases:
                 self.run(f"CREATE DATABASE {template}")
                 # Copies need the template free of connections: _build_schema disposes its own.
                 _build_schema(self.address(template), demo)
+                # What loading the demo left running (a screen's delayed push) may still
+                # hold a connection: a template is copied only with none. Close it to
+                # connections for good and end any that remain.
+                self.run(f"ALTER DATABASE {template} WITH ALLOW_CONNECTIONS false")
+                self.run(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{template}'"
+                )
         except BaseException:
             for template in self.templates.values():
                 self.drop(template)
