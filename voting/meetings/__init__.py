@@ -9,14 +9,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The meeting and poll pages, their API and their Socket.IO events."""
-    from voting.core import deadlines
-    from voting.meetings import electorate, receivers  # noqa: F401  (the "meeting" electorate)
+    from voting.core import deadlines, live
+    from voting.meetings import electorate, receivers, screens  # noqa: F401  (the "meeting" electorate)
     from voting.meetings.api import meetings, polls  # noqa: F401  (operations)
     from voting.meetings.services import consensus
     from voting.meetings.views import meetings as meeting_views
     from voting.meetings.views import polls as poll_views
 
     deadlines.register("consensus_test", consensus.nearest_deadline, consensus.due)
+    live.register(screens.CHANNEL, screens.render)
     receivers.connect()
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(poll_views.bp)

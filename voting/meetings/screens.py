@@ -1,12 +1,6 @@
-"""Publishing: render the changed regions once per screen and emit them to its room.
-
-A service calls `publish` after its transaction commits (through `meetings.changed`).
-Writes that arrive close together (two thousand phones answering) are gathered for
-`LIVE_COALESCE_SECONDS` and published once, with the latest state; 0 publishes at once.
-
-Each `fragments` event carries the meeting's `version` and the `base` version of the
-previous event sent for the meeting: a screen that knows a version older than `base`
-has missed an event and asks for a full resync.
+"""The meeting screens (member, chair, projector, observer): which regions each shows, how
+they are rendered, and the renderer the live machinery (`voting.core.live`) calls once a
+change is committed. The same partials render the pages and the pushes.
 """
 
 from __future__ import annotations
@@ -18,8 +12,11 @@ from typing import Any
 
 from flask import Flask, current_app, render_template
 
-from voting.core.extensions import db, socketio
+from voting.core import live
+from voting.core.extensions import db
+from voting.core.live import Rendered, user_room
 
+CHANNEL = "meeting"
 VIEWS = ("member", "chair", "projector", "observer")
 REGIONS = ("status", "agenda", "item", "consensus", "speakers", "poll")
 # The regions each screen shows, in page order.
@@ -29,49 +26,19 @@ REGIONS_BY_VIEW = {
     "projector": ("status", "poll", "consensus", "speakers", "item"),
     "observer": ("status", "poll", "consensus", "item", "speakers", "agenda"),
 }
-DEFAULT_COALESCE_SECONDS = 0.1
 DEFAULT_JOIN_CACHE_SECONDS = 1.0
-
 _lock = threading.Lock()
-
-
-def _memory(app: Flask) -> dict[str, dict[int, Any]]:
-    """Per app: regions waiting to be published, and the last version sent per meeting."""
-    return app.extensions.setdefault("voting.live", {"pending": {}, "last": {}})
+__all__ = ["REGIONS_BY_VIEW", "VIEWS", "full_fragments", "meeting_room", "publish", "user_room"]
 
 
 def meeting_room(meeting_id: int, view: str | None = None) -> str:
     """The room of a meeting's screen (`view`), or of its JSON state with no view."""
-    return f"meeting:{meeting_id}" if view is None else f"meeting:{meeting_id}:{view}"
-
-
-def user_room(person_id: int) -> str:
-    return f"user:{person_id}"
+    return live.room(CHANNEL, meeting_id, view)
 
 
 def publish(meeting_id: int, regions: Iterable[str], *, users: Iterable[int] = ()) -> None:
     """Push the meeting's changed regions to every screen, and `users`' own regions."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    delay = float(app.config.get("LIVE_COALESCE_SECONDS", DEFAULT_COALESCE_SECONDS))
-    if delay <= 0:
-        flush(app, meeting_id, set(regions), set(users))
-        return
-    waiting = _memory(app)["pending"]
-    with _lock:
-        pending = waiting.get(meeting_id)
-        if pending is not None:
-            pending[0].update(regions)
-            pending[1].update(users)
-            return
-        waiting[meeting_id] = (set(regions), set(users))
-    socketio.start_background_task(_flush_later, app, meeting_id, delay)
-
-
-def _flush_later(app: Flask, meeting_id: int, delay: float) -> None:
-    socketio.sleep(delay)
-    with _lock:
-        regions, users = _memory(app)["pending"].pop(meeting_id, (set(), set()))
-    flush(app, meeting_id, regions, users)
+    live.publish(CHANNEL, meeting_id, regions, users=users)
 
 
 def render_regions(state: Any, view: str, regions: Iterable[str], **context: Any) -> str:
@@ -87,8 +54,8 @@ def render_mine(state: Any, me: Any, **context: Any) -> str:
     return render_template("partials/meeting/mine.html", s=state, me=me, **context)
 
 
-def flush(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> None:
-    """Render the changed regions and emit them now."""
+def render(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> Rendered | None:
+    """The changed regions of every screen of the meeting, and `users`' own regions."""
     from voting.meetings.models import Meeting
     from voting.meetings.state import meeting_state, mine, state_json
     from voting.membership.models import Person
@@ -98,35 +65,19 @@ def flush(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> No
     with app.app_context(), app.test_request_context("/", base_url=app.config["PUBLIC_URL"]):
         meeting = db.session.get(Meeting, meeting_id)
         if meeting is None:
-            return
-        changed = set(regions)
+            return None
         state = meeting_state(meeting)
-        payloads = {
-            view: render_regions(state, view, shown, push=True)
+        screens = {
+            meeting_room(meeting_id, view): render_regions(state, view, shown, push=True)
             for view in VIEWS
-            if (shown := [r for r in REGIONS_BY_VIEW[view] if r in changed])
+            if (shown := [r for r in REGIONS_BY_VIEW[view] if r in regions])
         }
         personal = {}
         for person_id in users:
             person = db.session.get(Person, person_id)
             if person is not None:
                 personal[person_id] = render_mine(state, mine(meeting, person, state), push=True)
-        data = state_json(state)
-    last = _memory(app)["last"]
-    with _lock:
-        base = last.get(meeting_id, 0)
-        if payloads:
-            last[meeting_id] = max(base, state.version)
-    for view, html in payloads.items():
-        socketio.emit(
-            "fragments",
-            {"meeting": meeting_id, "version": state.version, "base": base, "html": html},
-            to=meeting_room(meeting_id, view),
-        )
-    for person_id, html in personal.items():
-        socketio.emit("mine", {"meeting": meeting_id, "html": html}, to=user_room(person_id))
-    if payloads:
-        socketio.emit("state", data, to=meeting_room(meeting_id))
+        return Rendered(state.version, screens, personal, state_json(state))
 
 
 def full_fragments(meeting_id: int, view: str, person: Any) -> dict[str, Any]:
@@ -149,7 +100,7 @@ def _shared_regions(meeting_id: int, view: str, state: Any) -> str:
     limit keeps the clocks they show (time left) fresh."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     keep = float(app.config.get("LIVE_JOIN_CACHE_SECONDS", DEFAULT_JOIN_CACHE_SECONDS))
-    cache = _memory(app).setdefault("joined", {})
+    cache = app.extensions.setdefault("voting.meeting_screens", {})
     now = time.monotonic()
     with _lock:
         hit = cache.get((meeting_id, view))

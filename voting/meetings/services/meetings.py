@@ -1,9 +1,8 @@
-"""Meetings of a body: scheduling with notice, opening and closing, check-in, who may do what.
+"""Meetings of a body: scheduling with notice, opening and closing, check-in.
 
 Every write bumps the meeting's `version` and, once committed, publishes the regions of
-the screens it changed (see voting/live/). Chair actions need the chair role for the body
-(or the admin role, or an operator); member actions need a membership whose status the
-body lets attend, and for most actions a check-in.
+the screens it changed (`meetings/screens.py`, through `core/live.py`). Who may do what
+is declared in `meetings/permissions.py`.
 """
 
 from __future__ import annotations
