@@ -11,8 +11,8 @@ from voting.ballots.signals import poll_changed, poll_closed, poll_rerun
 from voting.core.columns import utcnow
 from voting.core.extensions import db
 from voting.meetings.models import AmendmentStatus, MeetingPoll, PollKind
+from voting.meetings.services.changes import changed
 from voting.meetings.services.floor import record_motion_vote
-from voting.meetings.services.meetings import changed
 from voting.meetings.services.motions import adopt_amendment
 from voting.membership.models import Person
 

@@ -15,8 +15,11 @@ from flask import Flask, current_app, render_template
 from voting.core import live
 from voting.core.extensions import db
 from voting.core.live import Rendered, user_room
+from voting.meetings.models import Meeting
+from voting.meetings.services.changes import CHANNEL
+from voting.meetings.state import meeting_state, mine, state_json
+from voting.membership.models import Person
 
-CHANNEL = "meeting"
 VIEWS = ("member", "chair", "projector", "observer")
 REGIONS = ("status", "agenda", "item", "consensus", "speakers", "poll")
 # The regions each screen shows, in page order.
@@ -56,9 +59,6 @@ def render_mine(state: Any, me: Any, **context: Any) -> str:
 
 def render(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> Rendered | None:
     """The changed regions of every screen of the meeting, and `users`' own regions."""
-    from voting.meetings.models import Meeting
-    from voting.meetings.state import meeting_state, mine, state_json
-    from voting.membership.models import Person
 
     # A context of its own: its own database session reads what was committed, and the
     # signed-in person of the request that wrote is not carried into what others see.
@@ -82,8 +82,6 @@ def render(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> R
 
 def full_fragments(meeting_id: int, view: str, person: Any) -> dict[str, Any]:
     """Every region of a screen, and the person's own: what a resync sends."""
-    from voting.meetings.models import Meeting
-    from voting.meetings.state import meeting_state, mine
 
     meeting = db.session.get(Meeting, meeting_id)
     assert meeting is not None

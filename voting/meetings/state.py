@@ -24,9 +24,9 @@ from voting.meetings.models import (
     Motion,
     SpeakerRequest,
 )
-from voting.meetings.permissions import check_in_of
+from voting.meetings.permissions import attending_membership, check_in_of, may_speak
 from voting.meetings.services import agenda, consensus, speaking
-from voting.meetings.services.meetings import attendance
+from voting.meetings.services.meetings import attendance, decided_motions_waiting_ratification
 from voting.meetings.services.speaking import QueuePlace
 from voting.membership.models import Membership, Person, Role
 from voting.org.body_rules import quorum
@@ -168,7 +168,6 @@ def meeting_state(meeting: Meeting) -> MeetingState:
         queue = speaking.queue(current)
         speaker = speaking.current_speaker(current)
         used = speaking.time_per_viewpoint(current)
-    from voting.meetings.services.meetings import decided_motions_waiting_ratification
 
     return MeetingState(
         meeting=meeting,
@@ -190,7 +189,6 @@ def meeting_state(meeting: Meeting) -> MeetingState:
 
 def mine(meeting: Meeting, person: Person | None, state: MeetingState) -> Mine:
     """The person's own part of the screens."""
-    from voting.meetings.permissions import attending_membership, may_speak
 
     signed_in = person is not None and getattr(person, "is_authenticated", False)
     hands = []

@@ -16,7 +16,9 @@ from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.meetings.models import AgendaItem, ItemStatus, Meeting, MeetingStatus, MotionStage
 from voting.meetings.permissions import attending_membership, is_chair, require_chair
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.changes import changed
+from voting.meetings.services.consensus import open_test_of
+from voting.meetings.services.motions import new_motion
 from voting.membership.models import Person
 
 
@@ -82,8 +84,6 @@ def submit_item(
             _("The deadline for items has passed: say why this item comes late."),
             field="late_reason",
         )
-    from voting.meetings.services.motions import new_motion
-
     with transaction():
         position = max((i.position for i in meeting.items), default=0) + 1
         item = AgendaItem(
@@ -182,8 +182,6 @@ def open_item(actor: Person | None, item: AgendaItem) -> AgendaItem:
         raise Conflict(_("This item is closed."))
     if meeting.needs_justification and not item.is_justification:
         raise Conflict(_("The meeting must first decide that the request is justified."))
-    from voting.meetings.services.consensus import open_test_of
-
     previous = current_item(meeting)
     if previous is not None and open_test_of(previous) is not None:
         raise Conflict(_("A test for agreement is open on the current item: close it first."))
@@ -208,8 +206,6 @@ def close_item(actor: Person | None, item: AgendaItem) -> AgendaItem:
     require_chair(actor, meeting)
     if item.status is ItemStatus.CLOSED:
         return item
-    from voting.meetings.services.consensus import open_test_of
-
     if open_test_of(item) is not None:
         raise Conflict(_("A test for agreement is open: close it first."))
     with transaction():

@@ -40,7 +40,8 @@ from voting.meetings.models import (
     MotionStatus,
 )
 from voting.meetings.permissions import require_chair, require_present
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.changes import changed
+from voting.meetings.services.motions import adopt_amendment
 from voting.membership.models import Membership, Person
 from voting.org.body_rules import consensus_settings
 from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
@@ -440,8 +441,6 @@ def _close(test: ConsensusTest, actor: Person | None) -> None:
 
 def _agreed(test: ConsensusTest, actor: Person | None) -> None:
     if test.amendment is not None:
-        from voting.meetings.services.motions import adopt_amendment
-
         adopt_amendment(test.amendment, actor)
         return
     motion, meeting = test.motion, test.item.meeting

@@ -40,7 +40,7 @@ from voting.meetings.models import (
     PollKind,
 )
 from voting.meetings.permissions import require_chair
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.changes import changed
 from voting.membership.models import Person
 from voting.org.body_rules import threshold
 

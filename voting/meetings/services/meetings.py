@@ -8,7 +8,6 @@ is declared in `meetings/permissions.py`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from sqlalchemy import func, select
 
 from voting.core import audit
 from voting.core.columns import utcnow
-from voting.core.database import after_commit, transaction
+from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.core.permissions import can, signed_in
@@ -39,12 +38,12 @@ from voting.meetings.permissions import (
     is_chair,
     require_chair,
 )
+from voting.meetings.services.changes import changed
+from voting.meetings.services.consensus import open_test_of
+from voting.meetings.services.motions import new_motion
 from voting.membership.models import Person
 from voting.org.models import Body
 from voting.org.permissions import Action
-
-# The regions of the meeting screens; a write names those it changed.
-ALL_REGIONS = ("status", "agenda", "item", "consensus", "speakers", "poll")
 
 
 def get_meeting(meeting_id: int) -> Meeting:
@@ -53,15 +52,6 @@ def get_meeting(meeting_id: int) -> Meeting:
     if meeting is None:
         raise NotFound(_("No such meeting."))
     return meeting
-
-
-def changed(meeting: Meeting, *regions: str, users: Iterable[int] = ()) -> None:
-    """Bump the meeting's version and publish the changed regions once committed."""
-    from voting.meetings.screens import publish
-
-    meeting.version = (meeting.version or 0) + 1
-    meeting_id, users = meeting.id, tuple(users)
-    after_commit(lambda: publish(meeting_id, regions or ALL_REGIONS, users=users))
 
 
 # --- Scheduling ---------------------------------------------------------------------------
@@ -154,7 +144,6 @@ def _add_justification_item(actor: Person | None, meeting: Meeting) -> None:
     )
     db.session.add(item)
     db.session.flush()
-    from voting.meetings.services.motions import new_motion
 
     grounds = ", ".join(meeting.body.settings.emergency.grounds)
     new_motion(
@@ -228,7 +217,6 @@ def close_meeting(actor: Person | None, meeting: Meeting) -> Meeting:
     require_chair(actor, meeting)
     if meeting.status is MeetingStatus.CLOSED:
         return meeting
-    from voting.meetings.services.consensus import open_test_of
 
     for item in meeting.items:
         if open_test_of(item) is not None:

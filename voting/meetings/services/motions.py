@@ -25,7 +25,7 @@ from voting.meetings.models import (
     MotionVersion,
 )
 from voting.meetings.permissions import attending_membership, is_chair
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.changes import changed
 from voting.membership.models import Person, RoleKind
 
 

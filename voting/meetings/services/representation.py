@@ -33,7 +33,7 @@ from voting.meetings.models import (
     Proxy,
 )
 from voting.meetings.permissions import attending_membership
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.changes import changed
 from voting.membership.models import Person, RoleKind
 from voting.org.models import Organisation, Unit
 from voting.org.permissions import Action

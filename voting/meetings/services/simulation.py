@@ -13,7 +13,9 @@ from voting.core.columns import utcnow
 from voting.core.database import transaction
 from voting.core.extensions import db
 from voting.meetings.models import CheckIn, CheckInVia, Meeting, MeetingStatus
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.agenda import submit_item
+from voting.meetings.services.changes import changed
+from voting.meetings.services.meetings import open_meeting, schedule_meeting
 from voting.membership.models import Membership, MemberStatus, Person
 from voting.org.models import Body, Organisation, Unit
 
@@ -29,8 +31,6 @@ DEMO_MOTION = (
 
 def load_demo_meeting() -> Meeting | None:
     """The WRI conference meeting, in session, with an agenda and a motion ready (once)."""
-    from voting.meetings.services.agenda import submit_item
-    from voting.meetings.services.meetings import open_meeting, schedule_meeting
 
     org = db.session.scalar(select(Organisation).where(Organisation.slug == "wri"))
     if org is None:

@@ -18,7 +18,7 @@ from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.meetings.models import AgendaItem, ItemStatus, SpeakerKind, SpeakerRequest
 from voting.meetings.permissions import may_speak, require_chair, require_present
-from voting.meetings.services.meetings import changed
+from voting.meetings.services.changes import changed
 from voting.membership.models import Person
 from voting.org.body_rules import speaking_policy
 from voting.rules.speaking import (
