@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 
 from voting.core import audit
 from voting.core.database import transaction
-from voting.core.errors import Conflict, Invalid, NotFound
+from voting.core.errors import Conflict, Invalid
 from voting.core.extensions import db
 from voting.core.parse import (
     normalise_email,
@@ -30,7 +30,7 @@ from voting.core.permissions import require
 from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
 from voting.org.models import Body, Organisation
 from voting.org.permissions import Action
-from voting.org.services.units import unit_in
+from voting.org.services.units import one_in, unit_in
 
 DELEGATE_SPLITS = ("even_first_remainder", "all_to_first")
 UNSET: Any = object()  # "leave as it is" for partial updates
@@ -51,22 +51,12 @@ def status_explanations() -> dict[str, str]:
     }
 
 
-def _one(model: type, org: Organisation, object_id: Any, message: str) -> Any:
-    try:
-        found = db.session.get(model, int(object_id))
-    except (TypeError, ValueError):
-        found = None
-    if found is None or found.organisation_id != org.id:
-        raise NotFound(message)
-    return found
-
-
 def membership_in(org: Organisation, membership_id: Any) -> Membership:
-    return _one(Membership, org, membership_id, _("No such member."))
+    return one_in(Membership, org, membership_id, _("No such member."))
 
 
 def role_in(org: Organisation, role_id: Any) -> Role:
-    return _one(Role, org, role_id, _("No such role."))
+    return one_in(Role, org, role_id, _("No such role."))
 
 
 # --- members -------------------------------------------------------------------------
@@ -315,7 +305,7 @@ def assign_role(actor: Person | None, org: Organisation, data: dict[str, Any]) -
     membership = _member_by(org, data)
     kind = RoleKind(parse_choice(data.get("kind"), tuple(k.value for k in RoleKind), "kind"))
     body_id = data.get("body_id")
-    body = _one(Body, org, body_id, _("No such body.")) if body_id not in (None, "") else None
+    body = one_in(Body, org, body_id, _("No such body.")) if body_id not in (None, "") else None
     unit_id = data.get("unit_id")
     unit = unit_in(org, unit_id) if unit_id not in (None, "") else None
     starts_on = parse_day(data.get("starts_on"), "starts_on")

@@ -41,7 +41,9 @@ def managed_organisation(actor: Actor | None, slug: str, *actions: Action) -> Or
     return org
 
 
-def _one(model: type, org: Organisation, object_id: Any, message: str) -> Any:
+def one_in(model: type, org: Organisation, object_id: Any, message: str) -> Any:
+    """The record of `model` with this id if it belongs to `org`; anything else (another
+    organisation's, a bad id) is NotFound with `message`."""
     try:
         found = db.session.get(model, int(object_id))
     except (TypeError, ValueError):
@@ -53,7 +55,7 @@ def _one(model: type, org: Organisation, object_id: Any, message: str) -> Any:
 
 def unit_in(org: Organisation, unit_id: Any) -> Unit:
     """A unit of this organisation by id; another organisation's unit does not exist here."""
-    return _one(Unit, org, unit_id, _("No such unit."))
+    return one_in(Unit, org, unit_id, _("No such unit."))
 
 
 def attendance_in(org: Organisation, record_id: Any) -> AttendanceRecord:
