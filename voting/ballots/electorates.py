@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from voting.core.errors import Conflict, NotAllowed
 from voting.core.extensions import db
-from voting.core.permissions import Permission, can, roles_on, signed_in
+from voting.core.permissions import Permission, can, signed_in
 from voting.membership.models import Membership, Person
+from voting.membership.permissions import attending_membership
 from voting.rules import entitlement as rules
 
 if TYPE_CHECKING:
@@ -61,9 +62,6 @@ class Electorate:
     def check_can_open(self) -> None:
         """Refuse (Conflict) if the occasion does not allow the poll to open now."""
 
-    def check_can_create(self) -> None:
-        """Refuse (Conflict) if the occasion does not allow a new poll now."""
-
     # --- who votes -----------------------------------------------------------------------
 
     def day(self) -> dt.date:
@@ -94,18 +92,8 @@ class Electorate:
         `present`: the ids of people known to be there (read once for many voters)."""
         if not signed_in(actor):
             raise NotAllowed(_("Sign in to vote."))
-        assert actor is not None
-        settings = self.body.settings
-        membership = next(
-            (m for m in actor.memberships if m.organisation_id == self.body.organisation_id),
-            None,
-        )
-        if membership is None or membership.status.value not in settings.attend:
-            raise NotAllowed(_("You are not a member who can vote in this poll."))
-        if settings.members_roles and not any(
-            role.kind.value in settings.members_roles
-            for role in roles_on(actor, self.body.organisation_id, body=self.body)
-        ):
+        membership = attending_membership(actor, self.body)
+        if membership is None:
             raise NotAllowed(_("You are not a member who can vote in this poll."))
         return membership
 
@@ -137,9 +125,6 @@ class Electorate:
     def audit_data(self) -> dict[str, Any]:
         """What the audit entries of the poll say about its subject."""
         return {"body": self.body.id}
-
-    def closed_message(self) -> str:
-        return _("This poll is closed: votes are no longer accepted.")
 
 
 _REGISTRY: dict[str, type[Electorate]] = {Electorate.subject: Electorate}

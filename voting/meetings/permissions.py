@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from voting.core.errors import Conflict, NotAllowed
 from voting.core.extensions import db
-from voting.core.permissions import Permission, can, roles_on, signed_in
+from voting.core.permissions import Permission, can, signed_in
 from voting.meetings.models import CheckIn, Meeting, MeetingStatus
 from voting.membership.models import Membership, Person
+from voting.membership.permissions import attending_membership
 from voting.org.models import Body
 
 # Runs the body's meetings: agenda, tests for agreement, speakers, polls.
@@ -34,25 +35,6 @@ def require_chair(person: Person | None, meeting: Meeting) -> None:
     """Refuse unless `person` chairs the meeting's body."""
     if not is_chair(person, meeting.body):
         raise NotAllowed(_("Only the chair can do this."))
-
-
-def attending_membership(person: Person | None, body: Body) -> Membership | None:
-    """The membership that lets `person` attend `body`, if any."""
-    if not signed_in(person):
-        return None
-    assert person is not None
-    settings = body.settings
-    membership = next(
-        (m for m in person.memberships if m.organisation_id == body.organisation_id), None
-    )
-    if membership is None or membership.status.value not in settings.attend:
-        return None
-    if settings.members_roles and not any(
-        role.kind.value in settings.members_roles
-        for role in roles_on(person, body.organisation_id, body=body)
-    ):
-        return None
-    return membership
 
 
 def may_speak(person: Person | None, body: Body) -> bool:

@@ -472,7 +472,7 @@ def cast(
     close_if_due(poll)
     electorate = electorate_of(poll)
     if poll.status is not PollStatus.OPEN:
-        raise Conflict(electorate.closed_message())
+        raise Conflict(_("This poll is closed: votes are no longer accepted."))
     membership = electorate.require_voter(actor)
     assert actor is not None
     ballot = _ballot(
@@ -519,10 +519,8 @@ def _ballot(
 ) -> _Ballot:
     """Check a vote against the voter's holdings; refuse it with the reason, or return it."""
     # A member who may vote only in writing may vote here if the poll is a written one.
-    in_writing = (
-        membership.status.value in poll.body.settings.vote_in_writing_only
-        and not electorate_of(poll).in_writing
-    )
+    written = electorate_class(poll.subject).in_writing
+    in_writing = membership.status.value in poll.body.settings.vote_in_writing_only and not written
     if not held:
         reasons = refusals_of(poll, actor)
         if reasons:
@@ -539,7 +537,6 @@ def _ballot(
     else:
         chosen = [h for h in held if not h.in_writing_only] or held
     in_person = [h for h in chosen if h.holder_id != actor.id]  # their own vote, proxy unused
-    written = electorate_of(poll).in_writing
     if (not written and any(h.in_writing_only for h in chosen)) or (in_person and in_writing):
         raise NotAllowed(_("This vote may be cast only in writing or by proxy."))
     if split and len(chosen) != 1:
