@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.people import bearer, person
+from tests.fixtures.people import bearer, person, sign_in
 from voting.ballots.models import PollStatus
 from voting.ballots.services import polls
 from voting.core.errors import NotAllowed
@@ -82,3 +82,10 @@ def test_the_api_runs_a_body_poll_with_the_same_services(client, nmm) -> None:
     assert closed["result"]["outcome"] == "carried" and closed["result"]["totals"]["yes"] == 3
     published = client.get(f"/api/v1/polls/{poll['id']}/trackers").get_json()
     assert sorted(published["choices"]) == ["no", "yes", "yes", "yes"]
+
+
+def test_the_meeting_pages_do_not_show_a_poll_put_to_the_body(client, nmm) -> None:
+    poll = polls.create_poll(person(NIA), nmm, question="Meet in Cork next?")
+    sign_in(client, NIA)
+    for page in ("", "/chair", "/result"):
+        assert client.get(f"/polls/{poll.id}{page}").status_code == 404

@@ -104,14 +104,6 @@ def meeting_id_of(poll_id: int) -> int:
     return meeting_id
 
 
-def get_poll(poll_id: int) -> Poll:
-    """The poll put to a meeting with this id, or a clear NotFound."""
-    poll = db.session.get(Poll, poll_id)
-    if poll is None or poll.floor is None:
-        raise NotFound(_("No such poll."))
-    return poll
-
-
 def polls_of(meeting: Meeting) -> list[Poll]:
     """The meeting's polls, newest first."""
     return list(

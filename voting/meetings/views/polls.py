@@ -41,7 +41,11 @@ TRACKERS = "poll_trackers"
 
 
 def _poll(poll_id: int) -> Poll:
-    return polls.close_if_due(db.get_or_404(Poll, poll_id))
+    """A poll put to a meeting (these pages show one; a poll put to a body directly has none)."""
+    poll = db.get_or_404(Poll, poll_id)
+    if poll.floor is None:
+        abort(404)
+    return polls.close_if_due(poll)
 
 
 def _optional_int(name: str) -> int | None:
