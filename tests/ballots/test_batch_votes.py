@@ -15,11 +15,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.fixtures.floor import AWL_CHAIR, WRI_CHAIR, WRI_REPS, check_in, open_poll
+from tests.fixtures.people import person
 from voting.ballots.models import (
     BallotTracker,
     Participation,
     PollEntitlement,
     PollMode,
+    SealedBallot,
     SecretBallot,
     Vote,
 )
@@ -208,6 +210,15 @@ def test_a_secret_batch_writes_unlinked_unit_weight_ballots(wri: Meeting, togeth
         "Your vote in this poll is already recorded."
     )
     receipts = [o for o in outcomes if isinstance(o, polls.Receipt)]
+    # While the poll is open: one sealed envelope per holding, all of one length, no choice.
+    sealed = db.session.scalars(select(SealedBallot).where(SealedBallot.poll_id == poll_id)).all()
+    holdings = db.session.scalar(
+        select(func.count()).select_from(Participation).where(Participation.poll_id == poll_id)
+    )
+    assert len(sealed) == holdings and len({len(b.envelope) for b in sealed}) == 1
+    assert not db.session.scalars(select(SecretBallot).where(SecretBallot.poll_id == poll_id)).all()
+    polls.close_poll(person(WRI_CHAIR), polls.get_poll(poll_id))
+    assert not db.session.scalars(select(SealedBallot).where(SealedBallot.poll_id == poll_id)).all()
     ballots = db.session.scalars(select(SecretBallot).where(SecretBallot.poll_id == poll_id)).all()
     # One row per unit of weight, nothing but a random key, the poll and the choice.
     assert set(SecretBallot.__table__.columns.keys()) == {"id", "poll_id", "choice"}

@@ -27,6 +27,13 @@ def _poll(poll_id: int) -> Poll:
     return polls.close_if_due(polls.get_poll(poll_id))
 
 
+def _readable(poll_id: int) -> Poll:
+    """The poll, if the caller may read it (another organisation's poll is not found)."""
+    poll = polls.get_poll(poll_id)
+    electorate_of(poll).require_reader(api_person())
+    return polls.close_if_due(poll)
+
+
 def poll_json(poll: Poll) -> dict[str, Any]:
     """A poll as API clients see it (the result once closed; never a secret voter's choice)."""
     progress = polls.progress(poll)
@@ -40,6 +47,9 @@ def poll_json(poll: Poll) -> dict[str, Any]:
         "mode": poll.mode.value,
         "special": poll.special,
         "status": poll.status.value,
+        "tellers": poll.tellers,
+        "tellers_needed": poll.tellers_needed,
+        "waiting_for_tellers": polls.waiting_for_tellers(poll),
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
         "annul_reason": poll.annul_reason or None,
         "rerun_of": poll.rerun_of_id,
@@ -109,7 +119,7 @@ def create_body_poll(slug: str, body_slug: str) -> dict[str, Any]:
 
 @operation("/polls/<int:poll_id>", "GET", summary="A poll and its progress", tag=TAG, response=POLL)
 def get(poll_id: int) -> dict[str, Any]:
-    return poll_json(_poll(poll_id))
+    return poll_json(_readable(poll_id))
 
 
 @operation(
@@ -130,17 +140,65 @@ def preview(poll_id: int) -> dict[str, Any]:
 @operation(
     "/polls/<int:poll_id>/open",
     "POST",
-    summary="Open the poll: snapshot the entitlements (chair)",
+    summary="Open the poll: snapshot the entitlements; a secret poll gets its key and its "
+    "teller keys (chair)",
     tag=TAG,
-    request={"type": "object", "properties": {"confirm_privacy": {"type": "boolean"}}},
+    request={
+        "type": "object",
+        "properties": {
+            "confirm_privacy": {"type": "boolean"},
+            "tellers": {"type": "integer", "description": "Teller keys made (secret polls)"},
+            "tellers_needed": {"type": "integer", "description": "How many of them count it"},
+        },
+    },
     response=POLL,
 )
 def open_poll(poll_id: int) -> dict[str, Any]:
     data = json_body()
+    tellers = int_field(data, "tellers") or 1
     poll = polls.open_poll(
-        api_person(), _poll(poll_id), confirm_privacy=data.get("confirm_privacy") is True
+        api_person(),
+        _poll(poll_id),
+        confirm_privacy=data.get("confirm_privacy") is True,
+        tellers=tellers,
+        tellers_needed=int_field(data, "tellers_needed") or 1,
     )
     return poll_json(poll)
+
+
+@operation(
+    "/polls/<int:poll_id>/teller-keys/<int:number>",
+    "POST",
+    summary="Show teller key `number` of an open secret poll, once (chair)",
+    tag=TAG,
+    response={
+        "type": "object",
+        "properties": {"number": {"type": "integer"}, "key": {"type": "string"}},
+    },
+)
+def teller_key(poll_id: int, number: int) -> dict[str, Any]:
+    key = polls.show_teller_key(api_person(), _poll(poll_id), number)
+    return {"number": number, "key": key}
+
+
+@operation(
+    "/polls/<int:poll_id>/teller-keys",
+    "POST",
+    summary="Give the tellers' keys of a secret poll whose key is no longer in memory "
+    "(after a restart): it goes on, or is counted if it had closed (chair)",
+    tag=TAG,
+    request={
+        "type": "object",
+        "properties": {"keys": {"type": "array", "items": {"type": "string"}}},
+        "required": ["keys"],
+    },
+    response=POLL,
+)
+def give_teller_keys(poll_id: int) -> dict[str, Any]:
+    keys = json_body().get("keys")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise Invalid(_("keys must be a list of texts."), field="keys")
+    return poll_json(polls.give_teller_keys(api_person(), _poll(poll_id), keys[:20]))
 
 
 @operation(
@@ -177,7 +235,7 @@ def annul(poll_id: int) -> dict[str, Any]:
     tag=TAG,
 )
 def mine(poll_id: int) -> dict[str, Any]:
-    poll = _poll(poll_id)
+    poll = _readable(poll_id)
     person = api_person()
     held = entitlements.holdings_of(poll, person)
     used = polls.used_keys(poll)

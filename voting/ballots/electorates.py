@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from voting.core.errors import Conflict, NotAllowed
+from voting.core.errors import Conflict, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.core.permissions import Permission, can, signed_in
 from voting.membership.models import Membership, Person
@@ -58,6 +58,19 @@ class Electorate:
     def require_manager(self, actor: Person | None) -> None:
         if not self.manages(actor, self.body):
             raise NotAllowed(_("Only the chair can do this."))
+
+    def may_read(self, actor: Person | None) -> bool:
+        """Whether `actor` may read the poll through the API: its organisation's members
+        and whoever runs it. A subject may widen this (public meeting screens)."""
+        if self.manages(actor, self.body):
+            return True
+        return signed_in(actor) and any(
+            m.organisation_id == self.body.organisation_id for m in actor.memberships
+        )
+
+    def require_reader(self, actor: Person | None) -> None:
+        if not self.may_read(actor):
+            raise NotFound(_("No such poll."))  # another organisation's poll is not shown
 
     def check_can_open(self) -> None:
         """Refuse (Conflict) if the occasion does not allow the poll to open now."""

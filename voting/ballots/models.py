@@ -8,12 +8,14 @@ nothing here refers upward.
 One vote per voter per poll is the primary key of `participation` (poll, voter key), so
 the database refuses a second vote whatever the code does.
 
-Secret ballots keep nothing that links them to a voter: `secret_ballot` rows have a
-random primary key, no timestamp and no reference to `participation`; each row is one
-unit of weight, so an unusual weight identifies nobody. On SQLite the ballot and tracker
-tables are `WITHOUT ROWID`: rows are stored in the order of their random keys, never in
-arrival order. When the poll closes both tables are rewritten in a shuffled order with
-fresh keys (PostgreSQL keeps heap order otherwise).
+Secret ballots keep nothing that links them to a voter. While the poll is open each vote
+is a `sealed_ballot` envelope that only the poll's private key opens, and that key is
+in no file (see `sealing`). At the count the envelopes are opened in random order and
+written, all in one transaction, as `secret_ballot` rows: a random primary key, no
+timestamp, no reference to `participation`, one row per unit of weight (an unusual
+weight identifies nobody); then the envelopes are erased. On SQLite these tables are
+`WITHOUT ROWID`: rows are stored in the order of their random keys, never in arrival
+order. The trackers are rewritten shuffled with fresh keys at the count too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
@@ -50,6 +52,9 @@ class PollMode(enum.StrEnum):
 class PollStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
+    # A secret poll closed to votes whose key is no longer in memory (the server restarted):
+    # it is counted when enough tellers give their keys.
+    COUNTING = "counting"
     CLOSED = "closed"
     ANNULLED = "annulled"
 
@@ -88,6 +93,11 @@ class Poll(db.Model):
     refusals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     privacy_warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A secret poll's public key (hex) its ballots are sealed under, and how many teller
+    # keys rebuild the private key, of how many (see `sealing`).
+    seal_key: Mapped[str | None] = mapped_column(String(64))
+    tellers: Mapped[int] = mapped_column(default=0)
+    tellers_needed: Mapped[int] = mapped_column(default=0)
 
     body: Mapped[Body] = relationship()
     rerun_of: Mapped[Poll | None] = relationship(remote_side=[id])
@@ -186,8 +196,26 @@ class Vote(db.Model):
         return [(str(c), int(n)) for c, n in (self.split or [])]
 
 
+class SealedBallot(db.Model):
+    """One holding's vote in an open secret poll, sealed under the poll's public key.
+
+    A random key, the poll and the envelope: all envelopes of a poll have the same length.
+    At the count they are opened in random order, written as unit-weight `SecretBallot`s
+    and erased.
+    """
+
+    __tablename__ = "sealed_ballot"
+    __table_args__ = (Index("ix_sealed_ballot_poll", "poll_id"), {"sqlite_with_rowid": False})
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SecretBallot(db.Model):
-    """One unit of weight in a secret poll: a random key, the poll and the choice. Nothing else."""
+    """One unit of weight in a counted secret poll: a random key, the poll and the choice.
+
+    Written only at the count, all in one transaction, shuffled. Nothing else."""
 
     __tablename__ = "secret_ballot"
     __table_args__ = (Index("ix_secret_ballot_poll", "poll_id"), {"sqlite_with_rowid": False})

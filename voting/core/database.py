@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +33,7 @@ def configure_engine(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in pages
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -99,3 +101,29 @@ def after_commit(hook: Callable[[], None]) -> None:
         hook()
     else:
         hooks.append(hook)
+
+
+def erase_deleted(*tables: str) -> None:
+    """After a commit that deleted secrets, make the deleted rows unrecoverable from the
+    database's files as far as the database allows.
+
+    SQLite zeroes deleted content in its pages (`secure_delete` on every connection); the
+    write-ahead log still holds older images of those pages, so it is checkpointed and
+    truncated. PostgreSQL: VACUUM prunes the dead row versions of `tables` (its WAL keeps
+    its records until the server recycles the segments; see docs/security.md).
+    """
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            busy, _log, _done = raw.driver_connection.execute(
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).fetchone()
+        finally:
+            raw.close()
+        if busy:
+            logging.getLogger(__name__).warning("the write-ahead log could not be truncated yet")
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f'VACUUM "{table}"')

@@ -10,11 +10,14 @@ it. Who may vote, and who runs it, is the poll's electorate (see `electorates`).
 * A vote against a branch's mandate or a directed proxy's instruction needs
   `confirm_against_mandate=True`, and is recorded on the vote (named and open polls; a
   secret poll records nothing that could tie a choice to a voter).
-* Secret: the participation rows and the unit-weight ballot rows are written in one
-  transaction, the ballots shuffled, with random keys and no time; the voter gets a
-  tracker code once (only its SHA-256 is kept, apart from the ballots). At close both
-  tables are rewritten shuffled with fresh keys; then the trackers (sorted) and the
-  choices (shuffled) are published separately, never paired.
+* Secret: each holding's vote is sealed under the poll's public key (`sealing`) and
+  written with its participation row, with a random key and no time; the voter gets a
+  tracker code once (only its SHA-256 is kept, apart from the ballots). Nothing readable
+  ties a voter to a choice in any file while the poll is open. At the count the
+  envelopes are opened in random order, written as shuffled unit-weight ballots with
+  fresh keys and erased, the trackers rewritten shuffled; then the trackers (sorted) and
+  the choices (shuffled) are published separately, never paired. A poll whose key is
+  no longer in memory waits in `counting` for its tellers' keys.
 
 Every write announces `poll_changed` (a meeting bumps its version and pushes its screens);
 the close announces `poll_closed` inside its transaction (a motion carried, an amendment
@@ -37,6 +40,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from voting.ballots import sealing
 from voting.ballots.electorates import electorate_class, electorate_of
 from voting.ballots.models import (
     YES_NO_ABSTAIN,
@@ -46,6 +50,7 @@ from voting.ballots.models import (
     PollEntitlement,
     PollMode,
     PollStatus,
+    SealedBallot,
     SecretBallot,
     Vote,
     random_key,
@@ -65,7 +70,7 @@ from voting.ballots.services.entitlements import (
 from voting.ballots.signals import poll_changed, poll_closed, poll_rerun
 from voting.core import audit, batch, deadlines
 from voting.core.columns import utcnow
-from voting.core.database import after_commit, transaction
+from voting.core.database import after_commit, erase_deleted, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.membership.models import Membership, Person
@@ -287,10 +292,20 @@ def preview_poll(actor: Person | None, poll: Poll) -> Preview:
     return preview(poll)
 
 
-def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False) -> Poll:
+def open_poll(
+    actor: Person | None,
+    poll: Poll,
+    *,
+    confirm_privacy: bool = False,
+    tellers: int = 1,
+    tellers_needed: int = 1,
+) -> Poll:
     """Open the poll: snapshot the entitlements and start the optional timer.
 
-    A secret poll whose tally could reveal a vote opens only with `confirm_privacy`.
+    A secret poll whose tally could reveal a vote opens only with `confirm_privacy`. It
+    gets a key pair (`sealing`): its ballots are sealed under the public key; the private
+    key stays in memory and is split into `tellers` teller keys, any `tellers_needed` of
+    which count the poll if the server restarts before it closes.
     Opening an open poll again changes nothing.
     """
     electorate = electorate_of(poll)
@@ -306,8 +321,12 @@ def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False
     if not snapshot.result.entitlements:
         raise Conflict(_("Nobody holds a vote in this poll."))
     now = utcnow()
+    if poll.is_secret:
+        poll_key = sealing.new_key(poll.id, tellers_needed, tellers)
     with transaction():
         store_snapshot(poll, snapshot)
+        if poll.is_secret:
+            poll.seal_key, poll.tellers, poll.tellers_needed = poll_key, tellers, tellers_needed
         poll.status = PollStatus.OPEN
         poll.opened_at = now
         poll.closes_at = now + timedelta(minutes=poll.minutes) if poll.minutes else None
@@ -329,12 +348,69 @@ def open_poll(actor: Person | None, poll: Poll, *, confirm_privacy: bool = False
 
 
 def close_poll(actor: Person | None, poll: Poll) -> Poll:
-    """The chair closes the poll; the result is counted and recorded. Idempotent."""
+    """The chair closes the poll; the result is counted and recorded. Idempotent.
+
+    A secret poll whose key is not in memory stops taking votes and waits for its
+    tellers' keys (`counting`)."""
     electorate_of(poll).require_manager(actor)
     if poll.status is PollStatus.DRAFT:
         raise Conflict(_("This poll has not been opened."))
     _close(poll, actor)
     return poll
+
+
+def show_teller_key(actor: Person | None, poll: Poll, number: int) -> str:
+    """Teller key `number` of an open secret poll, shown once (each teller takes theirs)."""
+    electorate = electorate_of(poll)
+    electorate.require_manager(actor)
+    if not poll.is_secret or poll.status is not PollStatus.OPEN:
+        raise Conflict(_("Teller keys belong to a secret poll while it is open."))
+    key = sealing.reveal_teller_key(poll.seal_key, number)
+    with transaction():
+        audit.record(
+            "poll.teller_key_shown",
+            actor=actor,
+            organisation_id=poll.body.organisation_id,
+            **electorate.audit_data(),
+            poll=poll.id,
+            number=number,
+        )
+    return key
+
+
+def give_teller_keys(actor: Person | None, poll: Poll, keys: list[str]) -> Poll:
+    """Enough tellers give their keys to a secret poll whose key is no longer in memory:
+    an open poll goes on (and closes by itself again); a poll waiting in `counting` is
+    counted now."""
+    electorate = electorate_of(poll)
+    electorate.require_manager(actor)
+    if not poll.is_secret or poll.seal_key is None:
+        raise Conflict(_("Only a secret poll has teller keys."))
+    if poll.status not in (PollStatus.OPEN, PollStatus.COUNTING):
+        raise Conflict(_("This poll is no longer waiting for its tellers."))
+    if not sealing.has_key(poll.seal_key):
+        sealing.restore(poll.id, poll.seal_key, poll.tellers_needed, keys)
+        with transaction():
+            audit.record(
+                "poll.teller_keys_given",
+                actor=actor,
+                organisation_id=poll.body.organisation_id,
+                **electorate.audit_data(),
+                poll=poll.id,
+            )
+            poll_changed.send(poll, regions=("poll",))
+    if poll.status is PollStatus.COUNTING:
+        _close(poll, actor)
+    return poll
+
+
+def waiting_for_tellers(poll: Poll) -> bool:
+    """Whether a secret poll needs its tellers' keys to be counted (its key is not held)."""
+    return (
+        poll.is_secret
+        and poll.status in (PollStatus.OPEN, PollStatus.COUNTING)
+        and not sealing.has_key(poll.seal_key)
+    )
 
 
 def close_if_due(poll: Poll) -> Poll:
@@ -349,12 +425,33 @@ def _close(poll: Poll, actor: Person | None) -> None:
         # Another writer may have closed it: read it again under the row lock
         # (SQLite's write lock is already held; PostgreSQL needs FOR UPDATE).
         db.session.refresh(poll, with_for_update=True)
-        if poll.status is not PollStatus.OPEN:
+        if poll.status not in (PollStatus.OPEN, PollStatus.COUNTING):
             return
+        poll.closed_at = poll.closed_at or utcnow()
+        if poll.is_secret and poll.seal_key is None:  # opened before ballots were sealed
+            _rewrite_shuffled(poll, SecretBallot, "choice")
+            _rewrite_shuffled(poll, BallotTracker, "tracker_hash")
+        elif poll.is_secret:
+            private = sealing.private_key(poll.seal_key)
+            if private is None:
+                if poll.status is PollStatus.OPEN:
+                    poll.status = PollStatus.COUNTING
+                    audit.record(
+                        "poll.counting",
+                        actor=actor,
+                        organisation_id=poll.body.organisation_id,
+                        **electorate_of(poll).audit_data(),
+                        poll=poll.id,
+                        by_deadline=actor is None,
+                    )
+                    poll_changed.send(poll, regions=("poll", "item"))
+                return
+            _open_envelopes(poll, private)
+            _rewrite_shuffled(poll, BallotTracker, "tracker_hash")
+            key = poll.seal_key
+            after_commit(lambda: sealing.forget(key))
+            after_commit(lambda: erase_deleted(SealedBallot.__tablename__))
         poll.status = PollStatus.CLOSED
-        poll.closed_at = utcnow()
-        if poll.is_secret:
-            _rewrite_shuffled(poll)
         poll.result = count(poll)
         poll_closed.send(poll, actor=actor)
         audit.record(
@@ -371,19 +468,42 @@ def _close(poll: Poll, actor: Person | None) -> None:
         poll_changed.send(poll, regions=("poll", "item", "agenda"))
 
 
-def _rewrite_shuffled(poll: Poll) -> None:
-    """Rewrite ballots and trackers in a random order with fresh keys: no trace of arrival."""
-    for model, column in ((SecretBallot, "choice"), (BallotTracker, "tracker_hash")):
-        values = list(
-            db.session.scalars(select(getattr(model, column)).where(model.poll_id == poll.id))
+def _open_envelopes(poll: Poll, private: Any) -> None:
+    """Open the sealed ballots in random order; write their votes as unit-weight ballots,
+    shuffled, with fresh keys, all in this transaction; erase the envelopes."""
+    envelopes = list(
+        db.session.scalars(select(SealedBallot.envelope).where(SealedBallot.poll_id == poll.id))
+    )
+    _shuffler.shuffle(envelopes)
+    units = [
+        choice
+        for envelope in envelopes
+        for choice, n in zip(
+            poll.choices, sealing.unseal(private, envelope, len(poll.choices)), strict=True
         )
-        _shuffler.shuffle(values)
-        db.session.execute(delete(model).where(model.poll_id == poll.id))
-        if values:
-            db.session.execute(
-                model.__table__.insert(),
-                [{"id": random_key(), "poll_id": poll.id, column: v} for v in values],
-            )
+        for _i in range(n)
+    ]
+    _shuffler.shuffle(units)
+    if units:
+        db.session.execute(
+            SecretBallot.__table__.insert(),
+            [{"id": random_key(), "poll_id": poll.id, "choice": c} for c in units],
+        )
+    db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
+
+
+def _rewrite_shuffled(poll: Poll, model: Any, column: str) -> None:
+    """Rewrite a table's rows of the poll in a random order with fresh keys."""
+    values = list(
+        db.session.scalars(select(getattr(model, column)).where(model.poll_id == poll.id))
+    )
+    _shuffler.shuffle(values)
+    db.session.execute(delete(model).where(model.poll_id == poll.id))
+    if values:
+        db.session.execute(
+            model.__table__.insert(),
+            [{"id": random_key(), "poll_id": poll.id, column: v} for v in values],
+        )
 
 
 def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = False) -> Poll:
@@ -401,6 +521,11 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
     with transaction():
         poll.status = PollStatus.ANNULLED
         poll.annulled_at = utcnow()
+        if poll.is_secret:  # its envelopes are erased unopened
+            db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
+            key = poll.seal_key
+            after_commit(lambda: sealing.forget(key))
+            after_commit(lambda: erase_deleted(SealedBallot.__tablename__))
         poll.annul_reason = reason[:2000]
         fresh = None
         if rerun:
@@ -601,7 +726,7 @@ class _Rows:
     poll: Poll
     participations: list[dict[str, Any]] = field(default_factory=list)
     votes: list[dict[str, Any]] = field(default_factory=list)
-    units: list[str] = field(default_factory=list)  # a secret poll's unit-weight choices
+    envelopes: list[bytes] = field(default_factory=list)  # a secret poll's sealed votes
     trackers: list[str] = field(default_factory=list)
 
     def add(self, ballot: _Ballot, fresh: list[PollEntitlement], receipt: Receipt) -> None:
@@ -612,7 +737,11 @@ class _Rows:
             for h in fresh
         )
         if self.poll.is_secret:
-            self.units.extend(c for h in fresh for c, n in parts[h.voter_key] for _i in range(n))
+            assert self.poll.seal_key is not None
+            for h in fresh:
+                given = dict(parts[h.voter_key])
+                counts = [given.get(c, 0) for c in self.poll.choices]
+                self.envelopes.append(sealing.seal(self.poll.seal_key, counts))
             receipt.tracker = new_tracker()
             self.trackers.append(tracker_hash(receipt.tracker))
             return
@@ -632,7 +761,7 @@ class _Rows:
         receipt.against = [k for k in receipt.keys if k in ballot.against]
 
     def write(self) -> bool:
-        """Insert the rows, one statement per table (secret ballots shuffled, random keys,
+        """Insert the rows, one statement per table (sealed ballots shuffled, random keys,
         no time); announce the change once. Whether there was anything to write."""
         if not self.participations:
             return False
@@ -640,11 +769,11 @@ class _Rows:
         db.session.execute(Participation.__table__.insert(), self.participations)
         if self.votes:
             db.session.execute(Vote.__table__.insert(), self.votes)
-        if self.units:
-            _shuffler.shuffle(self.units)
+        if self.envelopes:
+            _shuffler.shuffle(self.envelopes)
             db.session.execute(
-                SecretBallot.__table__.insert(),
-                [{"id": random_key(), "poll_id": poll_id, "choice": c} for c in self.units],
+                SealedBallot.__table__.insert(),
+                [{"id": random_key(), "poll_id": poll_id, "envelope": e} for e in self.envelopes],
             )
         if self.trackers:
             _shuffler.shuffle(self.trackers)
