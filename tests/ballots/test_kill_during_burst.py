@@ -1,6 +1,10 @@
 """A vote acknowledged to a phone is committed: the real server (gevent, SQLite file) is
 killed with SIGKILL in the middle of a burst of votes from many Socket.IO clients; after a
 restart every acknowledged vote is there, and exactly one per voter.
+
+The same for a secret poll of delegates carrying different weights: after the restart the
+poll's key is gone from memory, the teller key counts it, and every stored choice is the
+one its voter sent.
 """
 
 from __future__ import annotations
@@ -70,6 +74,70 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=10)
 
 
+CHOICES = ("yes", "no", "abstain")
+
+
+def planned(index: int) -> str:
+    """The choice voter `index` sends (and sends again)."""
+    return CHOICES[index % 3]
+
+
+def burst(server, ready, url, log, clients):  # type: ignore[no-untyped-def]
+    """Connect every voter, then vote (each twice) over SPREAD_SECONDS and kill the server
+    KILL_AFTER_SECONDS in. Returns the acknowledged (person, keys) and the failures."""
+    lock = threading.Lock()
+
+    def connect(index: int) -> None:
+        client = socketio.Client(reconnection=False)
+        cookie = f"{ready['cookie_name']}={ready['cookies'][index]}"
+        client.connect(url, headers={"Cookie": cookie}, transports=["websocket"])
+        with lock:
+            clients.append((index, client))
+
+    threads = [threading.Thread(target=connect, args=(i,)) for i in range(VOTERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(clients) == VOTERS, log.read_text()[-2000:]
+
+    # Each voter votes once and resends the same vote: two calls each, spread out.
+    acknowledged: list[tuple[int, list[str]]] = []
+    failed: Counter[str] = Counter()
+    rng = random.Random(11)
+    plan = [(index, client, rng.uniform(0, SPREAD_SECONDS)) for index, client in clients]
+    plan += [(index, client, at + rng.uniform(0, 0.3)) for index, client, at in plan]
+    begun = time.monotonic()
+
+    def cast(index: int, client: socketio.Client, at: float) -> None:
+        time.sleep(max(0.0, begun + at - time.monotonic()))
+        try:
+            reply = client.call(
+                "vote", {"poll": ready["poll"], "choice": planned(index)}, timeout=5
+            )
+        except Exception as error:  # the server died under this call: not acknowledged
+            with lock:
+                failed[type(error).__name__] += 1
+            return
+        with lock:
+            if reply.get("ok"):
+                acknowledged.append((ready["people"][index], reply["keys"]))
+            elif "already recorded" in str(reply.get("error", "")):
+                acknowledged.append((ready["people"][index], []))  # the first was stored
+            else:
+                failed[f"refused: {reply}"] += 1
+
+    voting = [threading.Thread(target=cast, args=item) for item in plan]
+    for thread in voting:
+        thread.start()
+    time.sleep(KILL_AFTER_SECONDS)
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    for thread in voting:
+        thread.join(15)
+    return acknowledged, failed
+
+
 def test_every_acknowledged_vote_survives_a_kill_in_the_middle_of_a_burst(tmp_path) -> None:
     port = free_port()
     database = tmp_path / "floor.sqlite3"
@@ -80,57 +148,11 @@ def test_every_acknowledged_vote_survives_a_kill_in_the_middle_of_a_burst(tmp_pa
     clients: list[tuple[int, socketio.Client]] = []
     try:
         wait_ready(server, port, ready)
-        lock = threading.Lock()
-
-        def connect(index: int) -> None:
-            client = socketio.Client(reconnection=False)
-            cookie = f"{ready['cookie_name']}={ready['cookies'][index]}"
-            client.connect(url, headers={"Cookie": cookie}, transports=["websocket"])
-            with lock:
-                clients.append((index, client))
-
-        threads = [threading.Thread(target=connect, args=(i,)) for i in range(VOTERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        assert len(clients) == VOTERS, log.read_text()[-2000:]
-
-        # Each voter votes once and resends the same vote: two calls each, spread out.
-        acknowledged: list[tuple[int, list[str]]] = []
-        failed: Counter[str] = Counter()
-        rng = random.Random(11)
-        plan = [(index, client, rng.uniform(0, SPREAD_SECONDS)) for index, client in clients]
-        plan += [(index, client, at + rng.uniform(0, 0.3)) for index, client, at in plan]
-        begun = time.monotonic()
-
-        def cast(index: int, client: socketio.Client, at: float) -> None:
-            time.sleep(max(0.0, begun + at - time.monotonic()))
-            choice = ("yes", "no", "abstain")[index % 3]
-            try:
-                reply = client.call("vote", {"poll": ready["poll"], "choice": choice}, timeout=5)
-            except Exception as error:  # the server died under this call: not acknowledged
-                with lock:
-                    failed[type(error).__name__] += 1
-                return
-            with lock:
-                if reply.get("ok"):
-                    acknowledged.append((ready["people"][index], reply["keys"]))
-                else:
-                    failed["refused"] += 1
-
-        voting = [threading.Thread(target=cast, args=item) for item in plan]
-        for thread in voting:
-            thread.start()
-        time.sleep(KILL_AFTER_SECONDS)
-        server.send_signal(signal.SIGKILL)
-        server.wait(timeout=10)
-        for thread in voting:
-            thread.join(15)
+        acknowledged, failed = burst(server, ready, url, log, clients)
 
         voters_acknowledged = {person for person, _keys in acknowledged}
         assert 0 < len(voters_acknowledged) < VOTERS, "the kill did not land inside the burst"
-        assert failed["refused"] == 0
+        assert not [f for f in failed if f.startswith("refused")], failed
 
         # Restart on the same database file: the server recovers it and serves again.
         server = start_server(database, port, log)
@@ -156,5 +178,93 @@ def test_every_acknowledged_vote_survives_a_kill_in_the_middle_of_a_burst(tmp_pa
     finally:
         for _index, client in clients:
             with contextlib.suppress(Exception):  # the server is gone: nothing to close
+                client.disconnect()
+        stop(server)
+
+
+def test_a_secret_weighted_poll_killed_mid_burst_counts_every_acknowledged_choice(
+    tmp_path,
+) -> None:
+    port = free_port()
+    database = tmp_path / "floor.sqlite3"
+    log = tmp_path / "server.log"
+    ready = floor.prepare(database, port, VOTERS, secret=True)
+    weights = {int(k): v for k, v in ready["weights"].items()}
+    assert len(set(weights.values())) > 1, "the test needs different weights"
+    choice_of = {person: planned(index) for index, person in enumerate(ready["people"])}
+    url = f"http://127.0.0.1:{port}"
+    chair = {"Authorization": f"Bearer {ready['token']}"}
+    poll_url = f"{url}/api/v1/polls/{ready['poll']}"
+    server = start_server(database, port, log)
+    clients: list[tuple[int, socketio.Client]] = []
+    try:
+        wait_ready(server, port, ready)
+        acknowledged, failed = burst(server, ready, url, log, clients)
+        voters_acknowledged = {person for person, _keys in acknowledged}
+        assert 0 < len(voters_acknowledged) < VOTERS, "the kill did not land inside the burst"
+        assert not [f for f in failed if f.startswith("refused")], failed
+
+        # Until the count nothing in the file holds a choice: only sealed envelopes.
+        with sqlite3.connect(database) as connection:
+            clear = connection.execute("SELECT count(*) FROM secret_ballot").fetchone()[0]
+            lengths = {
+                n for (n,) in connection.execute("SELECT length(envelope) FROM sealed_ballot")
+            }
+        assert clear == 0 and len(lengths) == 1
+
+        # The restarted server has the public key but not the private one: it waits for the
+        # tellers. A wrong key is refused with a sentence; the right one lets the poll go on.
+        server = start_server(database, port, log)
+        served = wait_ready(server, port, ready)
+        assert served["waiting_for_tellers"] is True and served["status"] == "open"
+        wrong = requests.post(
+            f"{poll_url}/teller-keys",
+            json={"keys": [f"{ready['poll']}-1-" + "A" * 52]},
+            headers=chair,
+            timeout=10,
+        )
+        assert wrong.status_code == 422, wrong.text
+        assert "do not open this poll" in wrong.json()["error"]["message"]
+        given = requests.post(
+            f"{poll_url}/teller-keys",
+            json={"keys": [ready["teller_key"]]},
+            headers=chair,
+            timeout=10,
+        )
+        assert given.status_code == 200, given.text
+        assert given.json()["waiting_for_tellers"] is False
+        closed = requests.post(f"{poll_url}/close", headers=chair, timeout=10)
+        assert closed.status_code == 200, closed.text
+        assert closed.json()["status"] == "closed"
+        stop(server)
+
+        with sqlite3.connect(database) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            casters = [
+                by
+                for (by,) in connection.execute(
+                    "SELECT cast_by_id FROM participation WHERE poll_id = ?", (ready["poll"],)
+                )
+            ]
+            stored = Counter(
+                c
+                for (c,) in connection.execute(
+                    "SELECT choice FROM secret_ballot WHERE poll_id = ?", (ready["poll"],)
+                )
+            )
+            sealed = connection.execute("SELECT count(*) FROM sealed_ballot").fetchone()[0]
+        assert voters_acknowledged <= set(casters)  # every acknowledged vote is there
+        assert set(Counter(casters).values()) == {1}  # one per voter
+        # Every stored unit of weight is the choice its voter sent: the count of the stored
+        # ballots is exactly what the voters who are recorded sent, weight for weight.
+        expected = Counter()
+        for person in casters:
+            expected[choice_of[person]] += weights[person]
+        assert stored == expected
+        assert closed.json()["result"]["totals"] == {c: expected[c] for c in CHOICES}
+        assert sealed == 0  # the envelopes are erased once counted
+    finally:
+        for _index, client in clients:
+            with contextlib.suppress(Exception):
                 client.disconnect()
         stop(server)
