@@ -76,6 +76,7 @@ def poll_json(poll: Poll) -> dict[str, Any]:
     "POST",
     summary="Put a question to the body's members directly (chair, secretary or admin)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {
@@ -143,6 +144,7 @@ def preview(poll_id: int) -> dict[str, Any]:
     summary="Open the poll: snapshot the entitlements; a secret poll gets its key and its "
     "teller keys (chair)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {
@@ -171,6 +173,7 @@ def open_poll(poll_id: int) -> dict[str, Any]:
     "POST",
     summary="Show teller key `number` of an open secret poll, once (chair)",
     tag=TAG,
+    scope="chair",
     response={
         "type": "object",
         "properties": {"number": {"type": "integer"}, "key": {"type": "string"}},
@@ -187,6 +190,7 @@ def teller_key(poll_id: int, number: int) -> dict[str, Any]:
     summary="Give the tellers' keys of a secret poll whose key is no longer in memory "
     "(after a restart): it goes on, or is counted if it had closed (chair)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {"keys": {"type": "array", "items": {"type": "string"}}},
@@ -202,7 +206,12 @@ def give_teller_keys(poll_id: int) -> dict[str, Any]:
 
 
 @operation(
-    "/polls/<int:poll_id>/close", "POST", summary="Close and count (chair)", tag=TAG, response=POLL
+    "/polls/<int:poll_id>/close",
+    "POST",
+    summary="Close and count (chair)",
+    tag=TAG,
+    scope="chair",
+    response=POLL,
 )
 def close(poll_id: int) -> dict[str, Any]:
     return poll_json(polls.close_poll(api_person(), _poll(poll_id)))
@@ -213,6 +222,7 @@ def close(poll_id: int) -> dict[str, Any]:
     "POST",
     summary="Annul a poll with a reason; optionally prepare it again (chair)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {"reason": {"type": "string"}, "rerun": {"type": "boolean"}},
@@ -260,6 +270,7 @@ def mine(poll_id: int) -> dict[str, Any]:
     "POST",
     summary="Cast your votes: all alike, per holding (keys), or split",
     tag=TAG,
+    scope="vote",
     request={
         "type": "object",
         "properties": {

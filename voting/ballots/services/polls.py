@@ -404,6 +404,11 @@ def give_teller_keys(actor: Person | None, poll: Poll, keys: list[str]) -> Poll:
     return poll
 
 
+def shown_teller_keys(poll: Poll) -> set[int]:
+    """The numbers of the teller keys already shown (while the key is in memory)."""
+    return sealing.shown_teller_keys(poll.seal_key)
+
+
 def waiting_for_tellers(poll: Poll) -> bool:
     """Whether a secret poll needs its tellers' keys to be counted (its key is not held)."""
     return (

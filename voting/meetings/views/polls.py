@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import entitlements, polls
 from voting.core import batch, throttle
-from voting.core.errors import Invalid, NotFound, ServiceError
+from voting.core.errors import Conflict, Invalid, NotFound, ServiceError
 from voting.core.extensions import db
 from voting.core.i18n import describe
 from voting.core.permissions import can
@@ -28,8 +28,8 @@ from voting.meetings import permissions
 from voting.meetings.models import Meeting, PollKind
 from voting.meetings.services import floor, representation
 from voting.meetings.services.floor import decision_choices, polls_on, tracker_listed, vote_modes
+from voting.meetings.views.meetings import refused
 from voting.membership.models import Person
-from voting.membership.services.members import find_person
 from voting.org.models import Unit
 from voting.org.permissions import Action
 from voting.org.services.organisations import by_slug
@@ -65,14 +65,6 @@ def _day(name: str) -> date | None:
         return date.fromisoformat(raw)
     except ValueError:
         raise Invalid(_("Give a date such as 2025-03-01."), field=name) from None
-
-
-def _person_by_email(field: str = "email") -> Person:
-    email = request.form.get(field, "").strip().lower()
-    person = find_person(email) if email else None
-    if person is None:
-        raise Invalid(_("Nobody has the email %(email)s.", email=email), field=field)
-    return person
 
 
 # --- Template helpers: the meeting screens' "poll" region -------------------------------------
@@ -198,7 +190,8 @@ def _polls_page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[str,
 
 @bp.get("/meetings/<int:meeting_id>/polls")
 def meeting_polls(meeting_id: int):  # type: ignore[no-untyped-def]
-    return _polls_page(db.get_or_404(Meeting, meeting_id))
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return refused(meeting) or _polls_page(meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/polls")
@@ -240,6 +233,8 @@ def _chair_page(poll: Poll, status: int = 200, **extra: Any) -> tuple[str, int]:
             meeting=poll.floor.meeting,
             preview=preview,
             progress=polls.progress(poll),
+            waiting=polls.waiting_for_tellers(poll),
+            shown=polls.shown_teller_keys(poll),
             errors=extra.pop("errors", {}),
             **extra,
         ),
@@ -261,11 +256,47 @@ def chair(poll_id: int):  # type: ignore[no-untyped-def]
 def open_poll(poll_id: int):  # type: ignore[no-untyped-def]
     poll = _poll(poll_id)
     try:
-        polls.open_poll(me(), poll, confirm_privacy=request.form.get("confirm_privacy") == "1")
+        polls.open_poll(
+            me(),
+            poll,
+            confirm_privacy=request.form.get("confirm_privacy") == "1",
+            tellers=_optional_int("tellers") or 1,
+            tellers_needed=_optional_int("tellers_needed") or 1,
+        )
     except polls.PrivacyWarning as warning:
         return _chair_page(poll, warning.status, errors={"confirm_privacy": warning.message})
+    except Invalid as error:
+        return _chair_page(poll, error.status, errors={error.field or "tellers": error.message})
     flash(_("The poll is open."), "success")
     return redirect(_return_url(poll, url_for("polls.chair", poll_id=poll.id)), 303)
+
+
+@bp.post("/polls/<int:poll_id>/teller-keys/<int:number>")
+@login_required
+def show_teller_key(poll_id: int, number: int):  # type: ignore[no-untyped-def]
+    """Teller key `number`, on this page only, never in a redirect or a cache."""
+    poll = _poll(poll_id)
+    try:
+        key = polls.show_teller_key(me(), poll, number)
+    except (Invalid, Conflict) as error:
+        return _chair_page(poll, error.status, errors={"keys": error.message})
+    page, status = _chair_page(poll, shown_key=(number, key))
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/polls/<int:poll_id>/teller-keys")
+@login_required
+def give_teller_keys(poll_id: int):  # type: ignore[no-untyped-def]
+    poll = _poll(poll_id)
+    keys = request.form.get("keys", "")[:2000].split()
+    try:
+        polls.give_teller_keys(me(), poll, keys)
+    except (Invalid, Conflict) as error:
+        return _chair_page(poll, error.status, errors={"keys": error.message})
+    if poll.status is PollStatus.CLOSED:
+        return redirect(_return_url(poll, url_for("polls.result", poll_id=poll.id)), 303)
+    flash(_("The teller keys open this poll's ballots: it can be counted."), "success")
+    return redirect(url_for("polls.chair", poll_id=poll.id), 303)
 
 
 @bp.post("/polls/<int:poll_id>/close")
@@ -379,6 +410,9 @@ def my_ballot(poll_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/polls/<int:poll_id>/result")
 def result(poll_id: int):  # type: ignore[no-untyped-def]
     poll = _poll(poll_id)
+    not_yours = refused(poll.floor.meeting)  # the meeting's screens setting
+    if not_yours is not None:
+        return not_yours
     return render_template(
         "polls/result.html",
         poll=poll,
@@ -440,7 +474,7 @@ def assign_cards(slug: str):  # type: ignore[no-untyped-def]
         representation.assign_cards(
             me(),
             unit,
-            _person_by_email(),
+            representation.card_holder(me(), unit, form.get("email", "")),
             cards=_optional_int("cards"),
             meeting=meeting,
             starts_on=_day("starts_on"),
@@ -553,7 +587,7 @@ def appoint_proxy(meeting_id: int):  # type: ignore[no-untyped-def]
         representation.appoint_proxy(
             me(),
             meeting,
-            _person_by_email(),
+            representation.proxy_holder(me(), meeting, form.get("email", "")),
             motion=motion,
             instruction=form.get("instruction") or None,
         )
