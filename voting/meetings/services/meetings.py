@@ -81,7 +81,9 @@ def schedule_meeting(
     justified; a regular meeting of the body that ratifies emergency decisions gets an
     item for each one still waiting.
     """
-    if not is_chair(actor, body) and not can(actor, Action.MANAGE_ORGANISATION, body.organisation):
+    if not is_chair(actor, body) and not can(
+        actor, Action.MANAGE_ORGANISATION, body.organisation, body=body
+    ):
         raise NotAllowed(_("Only the chair or an admin can schedule a meeting."))
     title = title.strip()
     if not title:
@@ -281,7 +283,8 @@ def check_in(
 
 def check_in_member(actor: Person | None, meeting: Meeting, person_id: int) -> CheckIn:
     """A teller (or the chair) checks a member in at the door."""
-    if not (is_chair(actor, meeting.body) or can(actor, CHECK_IN, meeting.body.organisation)):
+    body = meeting.body
+    if not (is_chair(actor, body) or can(actor, CHECK_IN, body.organisation, body=body)):
         raise NotAllowed(_("Only a teller or the chair can check people in."))
     person = db.session.get(Person, person_id)
     if person is None or attending_membership(person, meeting.body) is None:

@@ -3,10 +3,16 @@
 Every function checks the actor's right in the organisation first, so a page or an API
 call that forgets to check cannot write. Values may come as form text or JSON: the
 small `parse_*` helpers turn both into typed values with a message tied to the field.
+
+A secretary of one unit (a secretary role held for that unit) sees, adds and changes
+the members of their own unit only, and cannot move anyone out of it or into it from
+elsewhere; lapsing members, roles and the roll are the organisation's secretaries' and
+admins'.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +22,7 @@ from sqlalchemy import func, or_, select
 
 from voting.core import audit
 from voting.core.database import transaction
-from voting.core.errors import Conflict, Invalid
+from voting.core.errors import Conflict, Invalid, NotAllowed
 from voting.core.extensions import db
 from voting.core.parse import (
     normalise_email,
@@ -26,7 +32,7 @@ from voting.core.parse import (
     parse_text,
     plain,
 )
-from voting.core.permissions import require
+from voting.core.permissions import require, units_with
 from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
 from voting.org.models import Body, Organisation
 from voting.org.permissions import Action
@@ -59,6 +65,27 @@ def role_in(org: Organisation, role_id: Any) -> Role:
     return one_in(Role, org, role_id, _("No such role."))
 
 
+def _refused() -> NotAllowed:
+    return NotAllowed(_("You do not have the right to do this."))
+
+
+def _units_kept(actor: Person | None, org: Organisation, action: Action) -> frozenset[int] | None:
+    """None if `actor` has `action` for the whole organisation, else the units they hold it
+    for; nowhere at all is refused."""
+    scope = units_with(actor, action, org)
+    if scope is not None and not scope:
+        raise _refused()
+    return scope
+
+
+def _require_units(scope: frozenset[int] | None, unit_ids: Iterable[int | None]) -> None:
+    """Refuse a unit's secretary anything about members outside their units (or of none)."""
+    if scope is not None and any(unit_id not in scope for unit_id in unit_ids):
+        raise NotAllowed(
+            _("A unit's secretary manages the members of their own unit only."), field="unit_id"
+        )
+
+
 # --- members -------------------------------------------------------------------------
 
 
@@ -85,16 +112,21 @@ def list_members(
     per_page: int = 100,
 ) -> MemberPage:
     """Members by name, filtered by a search on name or email, a unit ("none": no unit)
-    and a status."""
-    require(actor, Action.VIEW_MEMBERS, org)
+    and a status. A unit's secretary sees the members of their own unit only."""
+    scope = _units_kept(actor, org, Action.VIEW_MEMBERS)
     conditions = [Membership.organisation_id == org.id]
+    if scope is not None:
+        conditions.append(Membership.unit_id.in_(scope))
     if query.strip():
         like = f"%{query.strip().lower()}%"
         conditions.append(or_(func.lower(Person.name).like(like), Person.email.like(like)))
     if unit_id == "none":
+        _require_units(scope, [None])
         conditions.append(Membership.unit_id.is_(None))
     elif unit_id not in (None, ""):
-        conditions.append(Membership.unit_id == unit_in(org, unit_id).id)
+        unit = unit_in(org, unit_id)
+        _require_units(scope, [unit.id])
+        conditions.append(Membership.unit_id == unit.id)
     if status:
         conditions.append(
             Membership.status == MemberStatus(parse_choice(status, _statuses(), "status"))
@@ -138,13 +170,15 @@ def add_member(actor: Person | None, org: Organisation, data: dict[str, Any]) ->
 
     People are shared between organisations by email: an email that already has an
     account gets a new membership here, and that person's name and gender stay as
-    they are (they may have set them themselves).
+    they are (they may have set them themselves). A unit's secretary adds members to
+    their own unit.
     """
-    require(actor, Action.MANAGE_MEMBERS, org)
+    scope = _units_kept(actor, org, Action.MANAGE_MEMBERS)
     name = parse_text(data.get("name"), "name")
     email = normalise_email(data.get("email"))
     gender = parse_text(data.get("gender"), "gender", required=False, max_length=32) or None
     values = _member_values(org, data, new=True)
+    _require_units(scope, [values["unit_id"]])
     with transaction():
         person = find_person(email)
         new_person = person is None
@@ -174,11 +208,14 @@ def add_member(actor: Person | None, org: Organisation, data: dict[str, Any]) ->
 
 
 def update_member(actor: Person | None, membership: Membership, data: dict[str, Any]) -> Membership:
-    """Change a member's unit, status or dates; only the keys in `data` change."""
+    """Change a member's unit, status or dates; only the keys in `data` change. A unit's
+    secretary changes members of their own unit, and keeps them in it."""
     org = membership.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
+    scope = _units_kept(actor, org, Action.MANAGE_MEMBERS)
+    _require_units(scope, [membership.unit_id])
     with transaction():
         values = _member_values(org, data, new=False)
+        _require_units(scope, [values.get("unit_id", membership.unit_id)])
         changes = {
             key: [plain(getattr(membership, key)), plain(value)]
             for key, value in values.items()
@@ -293,8 +330,24 @@ def _member_by(org: Organisation, data: dict[str, Any]) -> Membership:
     return membership
 
 
+def _body_of_role(org: Organisation, data: dict[str, Any]) -> Body | None:
+    """The body a role is to be held for, by `body_id` or by `body` (its slug); None: the
+    whole organisation. Another organisation's body is no body of this one."""
+    if data.get("body_id") not in (None, ""):
+        key, condition = "body_id", Body.id == parse_count(data["body_id"], "body_id")
+    elif data.get("body") not in (None, ""):
+        key, condition = "body", Body.slug == str(data["body"])
+    else:
+        return None
+    body = db.session.scalars(select(Body).where(Body.organisation_id == org.id, condition)).first()
+    if body is None:
+        raise Invalid(_("%(organisation)s has no such body.", organisation=org.name), field=key)
+    return body
+
+
 def assign_role(actor: Person | None, org: Organisation, data: dict[str, Any]) -> Role:
-    """Give a member a role, optionally for one body, and for a delegate the unit they
+    """Give a member a role, optionally for one body (by id or slug; a role held for one
+    body gives its rights for that body only), and for a delegate the unit they
     represent, for a term.
 
     A delegate must be a member of the unit they represent: a unit's votes are carried
@@ -304,8 +357,7 @@ def assign_role(actor: Person | None, org: Organisation, data: dict[str, Any]) -
     require(actor, Action.MANAGE_ORGANISATION, org)
     membership = _member_by(org, data)
     kind = RoleKind(parse_choice(data.get("kind"), tuple(k.value for k in RoleKind), "kind"))
-    body_id = data.get("body_id")
-    body = one_in(Body, org, body_id, _("No such body.")) if body_id not in (None, "") else None
+    body = _body_of_role(org, data)
     unit_id = data.get("unit_id")
     unit = unit_in(org, unit_id) if unit_id not in (None, "") else None
     starts_on = parse_day(data.get("starts_on"), "starts_on")

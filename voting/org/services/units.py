@@ -1,11 +1,15 @@
 """Units and their attendance records, and which organisation a secretary or admin manages.
 
 Every function checks the actor's right in the organisation first, so a page or an API
-call that forgets to check cannot write.
+call that forgets to check cannot write. A secretary of one unit (a branch secretary:
+a secretary role held for that unit) keeps their unit's figures, its size and its
+meetings' attendance, and nothing of any other unit; adding, renaming or deleting units
+is for the organisation's own secretaries and admins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,29 +20,60 @@ from voting.core.database import transaction
 from voting.core.errors import Conflict, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.core.parse import parse_choice, parse_count, parse_day, parse_text, plain
-from voting.core.permissions import Actor, can, require
+from voting.core.permissions import Actor, can, require, units_with
 from voting.org.models import AttendanceRecord, Organisation, Unit, UnitKind
 from voting.org.permissions import Action
 from voting.org.services.organisations import by_slug
 from voting.org.signals import unit_deleting
 
 DELEGATE_SPLITS = ("even_first_remainder", "all_to_first")
+# What a secretary of one unit may change of it; the rest is the organisation's.
+UNIT_OWN_FIELDS = frozenset({"size"})
+
+# How many people belong to each unit of an organisation: told by the domain that keeps
+# memberships (this one does not know them).
+_member_counts: list[Callable[[Organisation], dict[int, int]]] = []
 
 
-def managed_organisation(actor: Actor | None, slug: str, *actions: Action) -> Organisation:
+def count_members_with(counter: Callable[[Organisation], dict[int, int]]) -> None:
+    """Register how to count the members of an organisation's units (by unit id)."""
+    _member_counts[:] = [counter]
+
+
+def member_counts(org: Organisation) -> dict[int, int]:
+    """The number of members of each unit of `org` that has any, by unit id."""
+    return _member_counts[0](org) if _member_counts else {}
+
+
+def managed_organisation(
+    actor: Actor | None, slug: str, *actions: Action, for_a_unit: bool = False
+) -> Organisation:
     """The organisation `slug`, if `actor` may take at least one of `actions` there.
 
     Without any action given, managing either the organisation or its members is enough
-    (the admin dashboard). An unknown slug is NotFound; a known one the actor may not
-    manage is NotAllowed.
+    (the admin dashboard). With `for_a_unit`, holding the right for one of its units is
+    enough too: the service then checks which unit. An unknown slug is NotFound; a known
+    one the actor may not manage is NotAllowed.
     """
     org = by_slug(slug)
     if org is None:
         raise NotFound(_("No such organisation."))
     wanted = actions or (Action.MANAGE_ORGANISATION, Action.MANAGE_MEMBERS)
-    if not any(can(actor, action, org) for action in wanted):
+    if not any(
+        can(actor, action, org) or (for_a_unit and units_with(actor, action, org))
+        for action in wanted
+    ):
         raise NotAllowed(_("You do not have the right to do this."))
     return org
+
+
+def managed_units(actor: Actor | None, org: Organisation) -> list[Unit]:
+    """The units whose members and figures `actor` keeps: all of the organisation's for
+    its secretaries and admins, their own unit for a unit's secretary."""
+    scope = units_with(actor, Action.MANAGE_MEMBERS, org)
+    if scope is not None and not scope:
+        raise NotAllowed(_("You do not have the right to do this."))
+    return [u for u in org.units if scope is None or u.id in scope]
 
 
 def one_in(model: type, org: Organisation, object_id: Any, message: str) -> Any:
@@ -123,9 +158,13 @@ def create_unit(actor: Actor | None, org: Organisation, data: dict[str, Any]) ->
 
 def update_unit(actor: Actor | None, unit: Unit, data: dict[str, Any]) -> Unit:
     """Change a unit; only the keys present in `data` change. Size changes are audited
-    because sections' sizes set their number of votes."""
+    because sections' sizes set their number of votes.
+
+    The unit's own secretary may change its size; its name, kind and delegate split
+    are the organisation's secretaries' to change.
+    """
     org = unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
+    require(actor, Action.MANAGE_MEMBERS, org, unit=unit)
     with transaction():
         values = _unit_values(org, unit, data)
         changes = {
@@ -133,6 +172,14 @@ def update_unit(actor: Actor | None, unit: Unit, data: dict[str, Any]) -> Unit:
             for key, value in values.items()
             if getattr(unit, key) != value
         }
+        if set(changes) - UNIT_OWN_FIELDS and not can(actor, Action.MANAGE_MEMBERS, org):
+            raise NotAllowed(
+                _(
+                    "A unit's secretary changes its size; its name, kind and delegate split "
+                    "are changed by the organisation's secretaries."
+                ),
+                field=sorted(set(changes) - UNIT_OWN_FIELDS)[0],
+            )
         for key, value in values.items():
             setattr(unit, key, value)
         if changes:
@@ -158,10 +205,16 @@ def delete_unit(actor: Actor | None, unit: Unit) -> None:
         db.session.delete(unit)
 
 
+def attendance_of(actor: Actor | None, unit: Unit) -> list[AttendanceRecord]:
+    """A unit's attendance records, newest first (for those who keep the unit's figures)."""
+    require(actor, Action.MANAGE_MEMBERS, unit.organisation, unit=unit)
+    return list(unit.attendance)
+
+
 def add_attendance(actor: Actor | None, unit: Unit, data: dict[str, Any]) -> AttendanceRecord:
     """Record how many people were at one meeting of a unit (one record per date)."""
     org = unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
+    require(actor, Action.MANAGE_MEMBERS, org, unit=unit)
     held_on = parse_day(data.get("held_on"), "held_on", required=True)
     present = parse_count(data.get("present"), "present")
     note = parse_text(data.get("note"), "note", required=False, max_length=500)
@@ -198,7 +251,7 @@ def add_attendance(actor: Actor | None, unit: Unit, data: dict[str, Any]) -> Att
 def delete_attendance(actor: Actor | None, record: AttendanceRecord) -> None:
     """Remove a mistaken attendance record (audited: delegates' votes depend on it)."""
     org = record.unit.organisation
-    require(actor, Action.MANAGE_MEMBERS, org)
+    require(actor, Action.MANAGE_MEMBERS, org, unit=record.unit)
     with transaction():
         audit.record(
             "attendance.deleted",
