@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 LANGUAGES = ("en", "fr", "de", "es")
@@ -28,13 +29,19 @@ def from_environment(instance: Path) -> dict[str, object]:
     if database.startswith("postgres://"):  # the scheme some hosts still hand out
         database = "postgresql://" + database.removeprefix("postgres://")
     redis = env("REDIS_URL") or None
+    public_url = env("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Cookies of signed-in people only over HTTPS when the site is served over HTTPS.
+    secure = env("SESSION_COOKIE_SECURE", "0") == "1" or public_url.startswith("https://")
+    session_days = int(env("SESSION_DAYS", "30"))
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis,
         "SOCKETIO_ASYNC_MODE": env("SOCKETIO_ASYNC_MODE", "gevent"),
-        "PUBLIC_URL": env("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_URL": public_url,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed.
+        "TRUSTED_PROXIES": int(env("TRUSTED_PROXIES", "0")),
         "SMTP_HOST": env("SMTP_HOST") or None,
         "SMTP_PORT": int(env("SMTP_PORT", "25")),
         "SMTP_USER": env("SMTP_USER") or None,
@@ -43,6 +50,8 @@ def from_environment(instance: Path) -> dict[str, object]:
         "MAIL_FROM": env("MAIL_FROM", "voting@localhost"),
         "RATELIMIT_STORAGE_URI": redis or "memory://",
         "RATELIMIT_LOGIN": env("RATELIMIT_LOGIN", "10 per minute"),
+        # Failed sign-ins from one address, whatever the accounts (a hall's wifi is one).
+        "RATELIMIT_LOGIN_ADDRESS": env("RATELIMIT_LOGIN_ADDRESS", "100 per minute"),
         "RATELIMIT_VOTE": env("RATELIMIT_VOTE", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "INVITATION_DAYS": int(env("INVITATION_DAYS", "30")),
@@ -52,7 +61,16 @@ def from_environment(instance: Path) -> dict[str, object]:
         "LANGUAGES": LANGUAGES,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_SECURE": secure,
+        # A sign-in lasts at most this long, remembered ("keep me signed in") or not.
+        "SESSION_DAYS": session_days,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=session_days),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": secure,
+        # API tokens: how long one lasts unless chosen otherwise, and the longest choice.
+        "API_TOKEN_DAYS": int(env("API_TOKEN_DAYS", "90")),
+        "API_TOKEN_MAX_DAYS": int(env("API_TOKEN_MAX_DAYS", "365")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         # Group commit (voting.services.batch): how long the writer gathers, how many at most.
         "BATCH_WINDOW_MS": float(env("BATCH_WINDOW_MS", "5")),

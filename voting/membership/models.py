@@ -50,8 +50,6 @@ class Person(UserMixin, db.Model):
     is_operator: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Bumped on password change so other sessions and reset links stop working.
-    session_epoch: Mapped[int] = mapped_column(default=0)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
@@ -62,8 +60,12 @@ class Person(UserMixin, db.Model):
     def is_active(self) -> bool:  # flask-login
         return self.is_active_account
 
-    def get_id(self) -> str:  # flask-login: the epoch ends old sessions after a password change
-        return f"{self.id}:{self.session_epoch}"
+    def session_id(self) -> str:  # flask-login's id_attribute: what the session cookie holds
+        """The sign-in this person was loaded for or has just started ("person id:secret")."""
+        signed_in_as = self.__dict__.get("signed_in_as")
+        if signed_in_as is None:
+            raise RuntimeError("no sign-in: start one with accounts.start_session(person)")
+        return str(signed_in_as)
 
     def __repr__(self) -> str:
         return f"<Person {self.email}>"
@@ -121,6 +123,21 @@ class Role(db.Model):
 # Only a SHA-256 of each secret is stored; the secret itself is shown or mailed once.
 
 
+class SignIn(db.Model):
+    """One signed-in browser. Its session cookie (and remember cookie) holds the person's
+    id and a secret whose digest is stored here: signing out ends the row, so a copied
+    cookie stops working too, and a new password ends every row of the person."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class ApiToken(db.Model):
     __tablename__ = "api_token"
 
@@ -133,8 +150,18 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the token may do (core.api.SCOPES, space-separated) and until when.
+    scopes: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     person: Mapped[Person] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scope_set
 
 
 class Invitation(db.Model):

@@ -89,6 +89,7 @@ def get_organisation(slug: str) -> dict[str, Any]:
     "POST",
     summary="Create an organisation from a constitution preset (operators)",
     tag="organisations",
+    scope="admin",
     request={
         "type": "object",
         "properties": {

@@ -35,6 +35,7 @@ def _done(meeting: Any, made: Any = None) -> dict[str, Any]:
     "POST",
     summary="Schedule a meeting of a body (chair or admin)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {
@@ -86,6 +87,7 @@ def get_meeting(meeting_id: int) -> dict[str, Any]:
     "POST",
     summary="Check in with the meeting's code",
     tag=TAG,
+    scope="vote",
     request={"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"]},
     response=OK,
 )
@@ -98,14 +100,24 @@ def check_in(meeting_id: int) -> dict[str, Any]:
 
 
 @operation(
-    "/meetings/<int:meeting_id>/open", "POST", summary="Open the meeting", tag=TAG, response=OK
+    "/meetings/<int:meeting_id>/open",
+    "POST",
+    summary="Open the meeting",
+    tag=TAG,
+    scope="chair",
+    response=OK,
 )
 def open_meeting(meeting_id: int) -> dict[str, Any]:
     return _done(meetings.open_meeting(api_person(), meetings.get_meeting(meeting_id)))
 
 
 @operation(
-    "/meetings/<int:meeting_id>/close", "POST", summary="Close the meeting", tag=TAG, response=OK
+    "/meetings/<int:meeting_id>/close",
+    "POST",
+    summary="Close the meeting",
+    tag=TAG,
+    scope="chair",
+    response=OK,
 )
 def close_meeting(meeting_id: int) -> dict[str, Any]:
     return _done(meetings.close_meeting(api_person(), meetings.get_meeting(meeting_id)))
@@ -116,6 +128,7 @@ def close_meeting(meeting_id: int) -> dict[str, Any]:
     "POST",
     summary="Submit an agenda item, with its motion if a text is given",
     tag=TAG,
+    scope="vote",
     request={
         "type": "object",
         "properties": {
@@ -149,12 +162,26 @@ def _item_action(action: Any, item_id: int, *args: Any) -> dict[str, Any]:
     return _done(item.meeting)
 
 
-@operation("/items/<int:item_id>/open", "POST", summary="Open discussion", tag=TAG, response=OK)
+@operation(
+    "/items/<int:item_id>/open",
+    "POST",
+    summary="Open discussion",
+    tag=TAG,
+    scope="chair",
+    response=OK,
+)
 def open_item(item_id: int) -> dict[str, Any]:
     return _item_action(agenda.open_item, item_id)
 
 
-@operation("/items/<int:item_id>/close", "POST", summary="Close an item", tag=TAG, response=OK)
+@operation(
+    "/items/<int:item_id>/close",
+    "POST",
+    summary="Close an item",
+    tag=TAG,
+    scope="chair",
+    response=OK,
+)
 def close_item(item_id: int) -> dict[str, Any]:
     return _item_action(agenda.close_item, item_id)
 
@@ -164,6 +191,7 @@ def close_item(item_id: int) -> dict[str, Any]:
     "POST",
     summary="Move an item on the agenda (by decision of the meeting)",
     tag=TAG,
+    scope="chair",
     request={"type": "object", "properties": {"position": {"type": "integer"}}},
     response=OK,
 )
@@ -176,6 +204,7 @@ def move_item(item_id: int) -> dict[str, Any]:
     "POST",
     summary="Suspend an item, or restore it with suspended=false",
     tag=TAG,
+    scope="chair",
     request={"type": "object", "properties": {"suspended": {"type": "boolean"}}},
     response=OK,
 )
@@ -188,6 +217,7 @@ def suspend_item(item_id: int) -> dict[str, Any]:
     "POST",
     summary="Propose an amendment to a paragraph (numbered from 1) or the whole motion",
     tag=TAG,
+    scope="vote",
     request={
         "type": "object",
         "properties": {
@@ -218,6 +248,7 @@ def propose_amendment(motion_id: int) -> dict[str, Any]:
     "POST",
     summary="Accept an amendment as friendly (the motion's proposer or their delegates)",
     tag=TAG,
+    scope="vote",
     response=OK,
 )
 def accept_friendly(amendment_id: int) -> dict[str, Any]:
@@ -230,6 +261,7 @@ def accept_friendly(amendment_id: int) -> dict[str, Any]:
     "POST",
     summary="Put an amendment to the meeting",
     tag=TAG,
+    scope="chair",
     response=OK,
 )
 def put_to_meeting(amendment_id: int) -> dict[str, Any]:
@@ -242,6 +274,7 @@ def put_to_meeting(amendment_id: int) -> dict[str, Any]:
     "POST",
     summary="Test for agreement on a motion or an amendment put to the meeting (chair)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {"minutes": {"type": "integer"}, "amendment": {"type": "integer"}},
@@ -267,6 +300,7 @@ def open_test(motion_id: int) -> dict[str, Any]:
     "POST",
     summary="Answer a test for agreement: agree, reservations, stand_aside or block",
     tag=TAG,
+    scope="vote",
     request={
         "type": "object",
         "properties": {
@@ -292,6 +326,7 @@ def answer(test_id: int) -> dict[str, Any]:
     "POST",
     summary="Record the outcome of a test for agreement (chair)",
     tag=TAG,
+    scope="chair",
     response=OK,
 )
 def close_test(test_id: int) -> dict[str, Any]:
@@ -304,6 +339,7 @@ def close_test(test_id: int) -> dict[str, Any]:
     "POST",
     summary="Put a motion or amendment without consensus to the vote: prepares its poll (chair)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {
@@ -340,6 +376,7 @@ def put_to_vote(motion_id: int) -> dict[str, Any]:
     "POST",
     summary="Raise a hand on the item under discussion",
     tag=TAG,
+    scope="vote",
     request={
         "type": "object",
         "properties": {
@@ -366,7 +403,12 @@ def raise_hand(item_id: int) -> dict[str, Any]:
 
 
 @operation(
-    "/hands/<int:request_id>/withdraw", "POST", summary="Lower your hand", tag=TAG, response=OK
+    "/hands/<int:request_id>/withdraw",
+    "POST",
+    summary="Lower your hand",
+    tag=TAG,
+    scope="vote",
+    response=OK,
 )
 def withdraw_hand(request_id: int) -> dict[str, Any]:
     made = speaking.withdraw_hand(api_person(), speaking.get_request(request_id))
@@ -378,6 +420,7 @@ def withdraw_hand(request_id: int) -> dict[str, Any]:
     "POST",
     summary="Call the next speaker (chair); `after` is the request seen speaking, or 0",
     tag=TAG,
+    scope="chair",
     request={"type": "object", "properties": {"after": {"type": "integer"}}},
     response=OK,
 )
@@ -392,6 +435,7 @@ def call_next(item_id: int) -> dict[str, Any]:
     "POST",
     summary="Start or stop the timer of the contribution being made (chair)",
     tag=TAG,
+    scope="chair",
     request={"type": "object", "properties": {"running": {"type": "boolean"}}},
     response=OK,
 )
@@ -406,6 +450,7 @@ def timer(request_id: int) -> dict[str, Any]:
     "POST",
     summary="Remove a request from the queue (chair)",
     tag=TAG,
+    scope="chair",
     response=OK,
 )
 def remove_request(request_id: int) -> dict[str, Any]:
@@ -418,6 +463,7 @@ def remove_request(request_id: int) -> dict[str, Any]:
     "POST",
     summary="Move a request one place up the queue (chair)",
     tag=TAG,
+    scope="chair",
     response=OK,
 )
 def move_up(request_id: int) -> dict[str, Any]:
@@ -430,6 +476,7 @@ def move_up(request_id: int) -> dict[str, Any]:
     "POST",
     summary="Close the list of speakers, or reopen it with closed=false (chair)",
     tag=TAG,
+    scope="chair",
     request={"type": "object", "properties": {"closed": {"type": "boolean"}}},
     response=OK,
 )

@@ -18,7 +18,6 @@ from voting.core.extensions import db
 from voting.meetings.models import CardAssignment, Meeting, PollKind
 from voting.meetings.services import floor, meetings, representation
 from voting.meetings.services.motions import get_amendment, get_motion
-from voting.membership.services.members import find_person
 from voting.org.models import Unit
 from voting.org.services.organisations import by_slug
 
@@ -36,18 +35,12 @@ def _day(data: dict[str, Any], key: str) -> date | None:
         raise Invalid(_("Give a date such as 2025-03-01."), field=key) from None
 
 
-def _person(data: dict[str, Any], key: str = "email") -> Any:
-    person = find_person(text_field(data, key).strip().lower())
-    if person is None:
-        raise NotFound(_("Nobody has the email %(email)s.", email=text_field(data, key)))
-    return person
-
-
 @operation(
     "/meetings/<int:meeting_id>/polls",
     "POST",
     summary="Prepare a poll (chair)",
     tag=TAG,
+    scope="chair",
     request={
         "type": "object",
         "properties": {
@@ -109,6 +102,7 @@ def meeting_polls(meeting_id: int) -> dict[str, Any]:
     "POST",
     summary="Hand a unit's voting cards to a representative (secretary)",
     tag=TAG,
+    scope="admin",
     request={
         "type": "object",
         "properties": {
@@ -135,7 +129,7 @@ def assign_cards(slug: str) -> dict[str, Any]:
     made = representation.assign_cards(
         api_person(),
         unit,
-        _person(data),
+        representation.card_holder(api_person(), unit, text_field(data, "email")),
         cards=int_field(data, "cards"),
         meeting=meeting,
         starts_on=_day(data, "starts_on"),
@@ -145,7 +139,11 @@ def assign_cards(slug: str) -> dict[str, Any]:
 
 
 @operation(
-    "/cards/<int:assignment_id>/remove", "POST", summary="Take cards back (secretary)", tag=TAG
+    "/cards/<int:assignment_id>/remove",
+    "POST",
+    summary="Take cards back (secretary)",
+    tag=TAG,
+    scope="admin",
 )
 def remove_cards(assignment_id: int) -> dict[str, Any]:
     assignment = db.session.get(CardAssignment, assignment_id)
@@ -160,6 +158,7 @@ def remove_cards(assignment_id: int) -> dict[str, Any]:
     "POST",
     summary="Record a unit's mandate on a motion: yes, no, abstain or free",
     tag=TAG,
+    scope="admin",
     request={
         "type": "object",
         "properties": {
@@ -191,6 +190,7 @@ def record_mandate(motion_id: int) -> dict[str, Any]:
     "POST",
     summary="Give your vote to another member, for the meeting or one motion",
     tag=TAG,
+    scope="vote",
     request={
         "type": "object",
         "properties": {
@@ -206,17 +206,20 @@ def record_mandate(motion_id: int) -> dict[str, Any]:
 def appoint_proxy(meeting_id: int) -> dict[str, Any]:
     data = json_body()
     motion_id = int_field(data, "motion")
+    meeting = meetings.get_meeting(meeting_id)
     made = representation.appoint_proxy(
         api_person(),
-        meetings.get_meeting(meeting_id),
-        _person(data),
+        meeting,
+        representation.proxy_holder(api_person(), meeting, text_field(data, "email")),
         motion=get_motion(motion_id) if motion_id else None,
         instruction=text_field(data, "instruction") or None,
     )
     return {"id": made.id}
 
 
-@operation("/proxies/<int:proxy_id>/revoke", "POST", summary="Take your proxy back", tag=TAG)
+@operation(
+    "/proxies/<int:proxy_id>/revoke", "POST", summary="Take your proxy back", tag=TAG, scope="vote"
+)
 def revoke_proxy(proxy_id: int) -> dict[str, Any]:
     made = representation.revoke_proxy(api_person(), representation.get_proxy(proxy_id))
     return {"id": made.id, "revoked": True}

@@ -224,11 +224,11 @@ def check_in(meeting_id: int):  # type: ignore[no-untyped-def]
 def check_in_member(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = db.get_or_404(Meeting, meeting_id)
     email = request.form.get("email", "").strip().lower()
-    person = db.session.scalar(select(Person).where(Person.email == email))
-    if person is None:
-        raise NotFound(_("Nobody has the email %(email)s.", email=email))
-    meetings.check_in_member(me(), meeting, person.id)
-    flash(_("%(name)s is checked in.", name=person.name), "success")
+    found = db.session.scalar(select(Person.id).where(Person.email == email))
+    # An email nobody has goes on as nobody: the right is checked first, and it reads
+    # like someone who cannot attend, so no one learns who has an account.
+    record = meetings.check_in_member(me(), meeting, found or 0)
+    flash(_("%(name)s is checked in.", name=record.person.name), "success")
     return back(meeting, "chair")
 
 

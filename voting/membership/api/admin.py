@@ -234,6 +234,7 @@ def list_units(slug: str) -> list[dict[str, Any]]:
     "POST",
     summary="Add a unit",
     tag=TAG,
+    scope="admin",
     request={**UNIT_INPUT, "required": ["kind", "name"]},
     response=UNIT,
     status=201,
@@ -247,6 +248,7 @@ def create_unit(slug: str) -> dict[str, Any]:
     "PATCH",
     summary="Change a unit",
     tag=TAG,
+    scope="admin",
     request=UNIT_INPUT,
     response=UNIT,
 )
@@ -260,6 +262,7 @@ def update_unit(slug: str, unit_id: int) -> dict[str, Any]:
     "DELETE",
     summary="Delete a unit without members or delegates",
     tag=TAG,
+    scope="admin",
     response={"type": "object"},
 )
 def delete_unit(slug: str, unit_id: int) -> dict[str, Any]:
@@ -284,6 +287,7 @@ def list_attendance(slug: str, unit_id: int) -> list[dict[str, Any]]:
     "POST",
     summary="Record a meeting's attendance (one record per date)",
     tag=TAG,
+    scope="admin",
     request={**ATTENDANCE, "required": ["held_on", "present"]},
     response=ATTENDANCE,
     status=201,
@@ -298,6 +302,7 @@ def add_attendance(slug: str, unit_id: int) -> dict[str, Any]:
     "DELETE",
     summary="Delete an attendance record",
     tag=TAG,
+    scope="admin",
     response={"type": "object"},
 )
 def delete_attendance(slug: str, record_id: int) -> dict[str, Any]:
@@ -346,6 +351,7 @@ def list_members(slug: str) -> dict[str, Any]:
     "POST",
     summary="Add a member (an existing person by email gets a new membership)",
     tag=TAG,
+    scope="admin",
     request=MEMBER_INPUT,
     response=MEMBER,
     status=201,
@@ -359,6 +365,7 @@ def add_member(slug: str) -> dict[str, Any]:
     "PATCH",
     summary="Change a member's unit, status or dates",
     tag=TAG,
+    scope="admin",
     request=MEMBER_UPDATE,
     response=MEMBER,
 )
@@ -383,6 +390,7 @@ def due_to_lapse(slug: str) -> list[dict[str, Any]]:
     "POST",
     summary="Mark members due to lapse as lapsed (all, or those in membership_ids)",
     tag=TAG,
+    scope="admin",
     request={
         "type": "object",
         "properties": {"membership_ids": {"type": "array", "items": {"type": "integer"}}},
@@ -399,6 +407,7 @@ def lapse_members(slug: str) -> dict[str, Any]:
     "POST",
     summary="Import a membership roll from CSV text; the report lists bad rows by line",
     tag=TAG,
+    scope="admin",
     request=ROLL_REQUEST,
     response=ROLL_REPORT,
 )
@@ -428,6 +437,7 @@ def list_roles(slug: str) -> list[dict[str, Any]]:
     "POST",
     summary="Assign a role to a member",
     tag=TAG,
+    scope="admin",
     request=ROLE_INPUT,
     response=ROLE,
     status=201,
@@ -441,6 +451,7 @@ def assign_role(slug: str) -> dict[str, Any]:
     "POST",
     summary="End a role today",
     tag=TAG,
+    scope="admin",
     response=ROLE,
 )
 def end_role(slug: str, role_id: int) -> dict[str, Any]:
@@ -453,6 +464,7 @@ def end_role(slug: str, role_id: int) -> dict[str, Any]:
     "DELETE",
     summary="Remove a role",
     tag=TAG,
+    scope="admin",
     response={"type": "object"},
 )
 def remove_role(slug: str, role_id: int) -> dict[str, Any]:
@@ -468,6 +480,7 @@ def remove_role(slug: str, role_id: int) -> dict[str, Any]:
     "PATCH",
     summary="Rename the organisation or set its languages",
     tag=TAG,
+    scope="admin",
     request={
         "type": "object",
         "properties": {
@@ -501,6 +514,7 @@ def list_bodies(slug: str) -> list[dict[str, Any]]:
     "POST",
     summary="Add a body (rules start from the defaults)",
     tag=TAG,
+    scope="admin",
     request={
         "type": "object",
         "properties": {k: {"type": "string"} for k in ("kind", "slug", "name", "description")},
@@ -530,6 +544,7 @@ def get_body(slug: str, body_slug: str) -> dict[str, Any]:
     summary="Change a body: name, description, and settings (merged over the current "
     "ones; lists are replaced). Invalid settings: 422 with `field` the setting's path.",
     tag=TAG,
+    scope="admin",
     request={
         "type": "object",
         "properties": {
@@ -553,6 +568,7 @@ def update_body(slug: str, body_slug: str) -> dict[str, Any]:
     "DELETE",
     summary="Delete a body and the roles held in it",
     tag=TAG,
+    scope="admin",
     response={"type": "object"},
 )
 def delete_body(slug: str, body_slug: str) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""Accounts: signing in, passwords and reset links, join links (invitations), API tokens.
+"""Accounts: signing in and out, passwords and reset links, join links (invitations), API
+tokens.
 
-Secrets (reset links, join links, API tokens) are random, handed out once, and stored
-only as `tokens.digest(secret)`. Mail leaves through `after_commit`, after the write it
-announces is safe in the database.
+Secrets (sign-ins, reset links, join links, API tokens) are random, handed out once, and
+stored only as `tokens.digest(secret)`. Mail leaves through `after_commit`, after the
+write it announces is safe in the database. A new password ends every sign-in and every
+API token of the person.
 """
 
 from __future__ import annotations
@@ -18,29 +20,41 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from voting.core import audit
+from voting.core.api import SCOPES, Credential
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.core.mail import send_mail
 from voting.core.permissions import require
-from voting.membership.models import ApiToken, Invitation, Membership, PasswordReset, Person
+from voting.core.throttle import client_address
+from voting.membership.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    PasswordReset,
+    Person,
+    SignIn,
+)
 from voting.membership.services.passwords import (
     MIN_LENGTH,
     hash_password,
     needs_rehash,
     verify_password,
 )
-from voting.membership.services.tokens import digest, new_secret
+from voting.membership.services.tokens import digest, new_secret, split_session_id
 from voting.org.models import Organisation
 from voting.org.permissions import Action
 
 NAME_MAX = 200
 TOKEN_NAME_MAX = 100
 TOKEN_PREFIX_LENGTH = 8
+# Reset links open at once for one person: asking again and again (whoever asks) sends
+# no more mail, and the links already in the inbox still work.
+RESET_LINKS_OPEN_MAX = 3
 
 
 def normalise_email(email: str) -> str:
@@ -75,14 +89,25 @@ def _hash_new_password(password: str, confirmation: str) -> str:
     return hash_password(password)
 
 
-def _set_password(person: Person, password_hash: str) -> None:
-    """Store a new password; other sessions and open reset links stop working."""
+def _set_password(person: Person, password_hash: str, keep_session: str | None = None) -> None:
+    """Store a new password; every sign-in (but `keep_session`, the one making the change),
+    every API token and every open reset link of the person stop working."""
+    now = utcnow()
     person.password_hash = password_hash
-    person.session_epoch += 1
+    ended = update(SignIn).where(SignIn.person_id == person.id, SignIn.ended_at.is_(None))
+    kept = split_session_id(keep_session) if keep_session else None
+    if kept is not None:
+        ended = ended.where(SignIn.key_hash != digest(kept[1]))
+    db.session.execute(ended.values(ended_at=now))
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.person_id == person.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     db.session.execute(
         update(PasswordReset)
         .where(PasswordReset.person_id == person.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=now)
     )
 
 
@@ -118,6 +143,52 @@ def sign_in(email: str, password: str) -> Person:
     return person
 
 
+def start_session(person: Person) -> str:
+    """Start a sign-in of `person` in one browser; returns what its session holds.
+
+    A sign-in lasts `SESSION_DAYS` at most. The person's ended and expired sign-ins are
+    cleared away at the same time.
+    """
+    secret = new_secret()
+    now = utcnow()
+    with transaction():
+        db.session.execute(
+            delete(SignIn).where(
+                SignIn.person_id == person.id,
+                or_(SignIn.ended_at.is_not(None), SignIn.expires_at <= now),
+            )
+        )
+        db.session.add(
+            SignIn(
+                person_id=person.id,
+                key_hash=digest(secret),
+                created_at=now,
+                expires_at=now + timedelta(days=current_app.config["SESSION_DAYS"]),
+            )
+        )
+    session_id = f"{person.id}:{secret}"
+    person.signed_in_as = session_id  # type: ignore[attr-defined]
+    return session_id
+
+
+def sign_out(session_id: str) -> None:
+    """End one sign-in: its session cookie, and any copy of it, no longer sign anyone in."""
+    parts = split_session_id(session_id)
+    if parts is None:
+        return
+    person_id, secret = parts
+    with transaction():
+        db.session.execute(
+            update(SignIn)
+            .where(
+                SignIn.person_id == person_id,
+                SignIn.key_hash == digest(secret),
+                SignIn.ended_at.is_(None),
+            )
+            .values(ended_at=utcnow())
+        )
+
+
 # --- Password reset ---
 
 
@@ -132,7 +203,12 @@ RESET_BODY = _l(
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account has this email; answer the same either way."""
+    """Mail a reset link if an active account has this email; answer the same either way.
+
+    While `RESET_LINKS_OPEN_MAX` links of the person are open, no more are made: nobody
+    floods an inbox, and nobody who asks in someone's name stops them resetting (the
+    links already mailed to them work).
+    """
     if "@" not in email:
         raise Invalid(_("Enter the email address of your account."), field="email")
     person = person_by_email(email)
@@ -141,6 +217,17 @@ def request_password_reset(email: str) -> None:
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     secret = new_secret()
     with transaction():
+        open_links = db.session.scalar(
+            select(func.count())
+            .select_from(PasswordReset)
+            .where(
+                PasswordReset.person_id == person.id,
+                PasswordReset.used_at.is_(None),
+                PasswordReset.expires_at > utcnow(),
+            )
+        )
+        if open_links >= RESET_LINKS_OPEN_MAX:
+            return
         db.session.add(
             PasswordReset(
                 person_id=person.id,
@@ -185,7 +272,12 @@ def reset_password(secret: str, password: str, confirmation: str) -> Person:
         reset = password_reset_for(secret)  # again, under the write lock: a link works once
         reset.used_at = utcnow()
         _set_password(reset.person, password_hash)
-        audit.record("person.password_reset", actor=reset.person, organisation_id=None)
+        audit.record(
+            "person.password_reset",
+            actor=reset.person,
+            organisation_id=None,
+            address=client_address(),
+        )
     return reset.person
 
 
@@ -206,14 +298,27 @@ def update_account(actor: Person, *, name: str, locale: str | None) -> None:
         actor.locale = locale or None
 
 
-def change_password(actor: Person, current: str, password: str, confirmation: str) -> None:
-    """Change one's own password; every other session of the account ends."""
+def change_password(
+    actor: Person,
+    current: str,
+    password: str,
+    confirmation: str,
+    *,
+    keep_session: str | None = None,
+) -> None:
+    """Change one's own password; every sign-in of the account but `keep_session` (the
+    one making the change) ends, and every API token."""
     if not verify_password(actor.password_hash, current):
         raise Invalid(_("Your current password is wrong."), field="current_password")
     password_hash = _hash_new_password(password, confirmation)
     with transaction():
-        _set_password(actor, password_hash)
-        audit.record("person.password_changed", actor=actor, organisation_id=None)
+        _set_password(actor, password_hash, keep_session)
+        audit.record(
+            "person.password_changed",
+            actor=actor,
+            organisation_id=None,
+            address=client_address(),
+        )
 
 
 # --- Invitations (join links) ---
@@ -462,14 +567,71 @@ def api_tokens(actor: Person) -> list[ApiToken]:
     return list(
         db.session.scalars(
             select(ApiToken)
-            .where(ApiToken.person_id == actor.id, ApiToken.revoked_at.is_(None))
+            .where(
+                ApiToken.person_id == actor.id,
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utcnow(),
+            )
             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
         )
     )
 
 
-def create_api_token(actor: Person, name: str) -> tuple[ApiToken, str]:
-    """Create a named API token for oneself; the secret is returned once and never again."""
+def _token_scopes(scopes: Iterable[object] | None, within: Credential | None) -> str:
+    """The scopes a new token gets, as stored; never one the asking token lacks."""
+    if scopes is None:
+        wanted = set(within.scope_set) if within else set(SCOPES)
+    else:
+        wanted = {str(scope) for scope in scopes}
+    if wanted - set(SCOPES):
+        raise Invalid(
+            _("Choose scopes among %(scopes)s.", scopes=", ".join(SCOPES)), field="scopes"
+        )
+    if not wanted:
+        raise Invalid(_("Choose at least one scope."), field="scopes")
+    if within is not None and not wanted <= within.scope_set:
+        missing = [scope for scope in SCOPES if scope in wanted - within.scope_set]
+        raise NotAllowed(
+            _(
+                "A token cannot give more than it holds: the token making this one does "
+                "not have %(scopes)s.",
+                scopes=", ".join(f"“{scope}”" for scope in missing),
+            ),
+            field="scopes",
+        )
+    return " ".join(scope for scope in SCOPES if scope in wanted)
+
+
+def _token_expiry(days: object, within: Credential | None) -> datetime:
+    """When a new token expires: in `days` (default `API_TOKEN_DAYS`), and never later
+    than the token that asks for it."""
+    longest = current_app.config["API_TOKEN_MAX_DAYS"]
+    if days is None or days == "":
+        days = current_app.config["API_TOKEN_DAYS"]
+    elif isinstance(days, str) and days.strip().isdigit():  # from a form
+        days = int(days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= longest:
+        raise Invalid(_("A token lasts from 1 to %(count)d days.", count=longest), field="days")
+    expires_at = utcnow() + timedelta(days=days)
+    if within is not None:
+        expires_at = min(expires_at, within.expires_at)
+    return expires_at
+
+
+def create_api_token(
+    actor: Person,
+    name: str,
+    *,
+    scopes: Iterable[object] | None = None,
+    days: object = None,
+    within: Credential | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a named API token for oneself; the secret is returned once and never again.
+
+    It may do what `scopes` say (default: everything) for `days` days (default
+    `API_TOKEN_DAYS`). `within` is the token asking for it, through the API: the new one
+    gets no scope that token lacks (refused) and expires no later than it.
+    """
     name = name.strip()
     if not name:
         raise Invalid(
@@ -480,6 +642,8 @@ def create_api_token(actor: Person, name: str) -> tuple[ApiToken, str]:
             _("A token name has at most %(count)d characters.", count=TOKEN_NAME_MAX),
             field="name",
         )
+    chosen = _token_scopes(scopes, within)
+    expires_at = _token_expiry(days, within)
     secret = new_secret()
     with transaction():
         token = ApiToken(
@@ -487,10 +651,20 @@ def create_api_token(actor: Person, name: str) -> tuple[ApiToken, str]:
             name=name,
             token_hash=digest(secret),
             prefix=secret[:TOKEN_PREFIX_LENGTH],
+            scopes=chosen,
+            expires_at=expires_at,
         )
         db.session.add(token)
         db.session.flush()
-        audit.record("api_token.created", actor=actor, organisation_id=None, token_id=token.id)
+        audit.record(
+            "api_token.created",
+            actor=actor,
+            organisation_id=None,
+            token_id=token.id,
+            scopes=chosen,
+            expires_at=expires_at.isoformat(),
+            address=client_address(),
+        )
     return token, secret
 
 
