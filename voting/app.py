@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from voting import ballots, cli, core, meetings, membership, org
 from voting.core import config as config_module
@@ -32,4 +33,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         domain.init_app(app)
     register_shared(app)
     cli.register(app)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the trusted proxies saw them (rate limits,
+        # the audit trail); without trusted proxies X-Forwarded-* headers are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app

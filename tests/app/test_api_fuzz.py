@@ -3,6 +3,8 @@ answers with a clear error or a success: never a server error, never an unreadab
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +12,7 @@ from schemathesis import GenerationMode
 from sqlalchemy import select
 
 from tests.fixtures.people import bearer
+from voting.core.columns import utcnow
 from voting.core.extensions import db
 from voting.membership.models import ApiToken, Person
 from voting.membership.services.tokens import digest
@@ -19,7 +22,16 @@ SECRET = "fuzz-token-secret"
 
 def test_every_operation_answers_bad_input_with_a_clear_error(app: Flask, demo: None) -> None:
     ana = db.session.scalars(select(Person).where(Person.email == "ana@wri.example")).one()
-    db.session.add(ApiToken(person=ana, name="fuzz", token_hash=digest(SECRET), prefix="fuzz"))
+    db.session.add(
+        ApiToken(
+            person=ana,
+            name="fuzz",
+            token_hash=digest(SECRET),
+            prefix="fuzz",
+            scopes="read vote chair admin",
+            expires_at=utcnow() + timedelta(days=1),
+        )
+    )
     db.session.commit()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

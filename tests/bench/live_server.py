@@ -15,7 +15,10 @@ from pathlib import Path  # noqa: E402
 
 
 def serve_app(port: int, folder: Path, members: int) -> None:
+    from datetime import timedelta
+
     from voting.app import create_app
+    from voting.core.columns import utcnow
     from voting.core.extensions import db, socketio
     from voting.meetings.services import agenda
     from voting.meetings.services.simulation import load_demo_meeting, simulated_members
@@ -42,7 +45,16 @@ def serve_app(port: int, folder: Path, members: int) -> None:
         item = next(i for i in meeting.items if i.motions)
         agenda.open_item(chair, item)
         secret = new_secret()
-        db.session.add(ApiToken(person=chair, name="bench", token_hash=digest(secret), prefix="b"))
+        db.session.add(
+            ApiToken(
+                person=chair,
+                name="bench",
+                token_hash=digest(secret),
+                prefix="b",
+                scopes="read vote chair admin",
+                expires_at=utcnow() + timedelta(days=1),
+            )
+        )
         db.session.commit()
         ready = {
             "meeting": meeting.id,

@@ -16,6 +16,7 @@ from voting.core.database import transaction
 from voting.core.extensions import db
 from voting.demo import DEMO_PASSWORD
 from voting.membership.models import Invitation, Membership, PasswordReset, Person
+from voting.membership.services import accounts
 from voting.membership.services.tokens import digest
 
 TOKEN = re.compile(r'name="csrf[_-]token" (?:value|content)="([^"]+)"')
@@ -128,29 +129,6 @@ def test_eleventh_failed_sign_in_within_a_minute_is_refused(app, client, demo) -
     assert client.get("/login").status_code == 200  # the form itself still shows
 
 
-def test_guessing_one_account_from_many_addresses_is_limited_too(app, client, demo) -> None:
-    app.config["RATELIMIT_LOGIN"] = "3 per minute"
-    token = csrf_token(client, "/login")
-    for number in range(3):
-        client.post(
-            "/login",
-            data={"csrf_token": token, "email": "ana@wri.example", "password": "guess"},
-            environ_base={"REMOTE_ADDR": f"10.0.0.{number}"},
-        )
-    same_account = client.post(
-        "/login",
-        data={"csrf_token": token, "email": "ANA@wri.example", "password": "guess"},
-        environ_base={"REMOTE_ADDR": "10.0.0.99"},
-    )
-    assert same_account.status_code == 429
-    other_account = client.post(
-        "/login",
-        data={"csrf_token": token, "email": "xavier@wri.example", "password": DEMO_PASSWORD},
-        environ_base={"REMOTE_ADDR": "10.0.0.98"},
-    )
-    assert other_account.status_code == 303
-
-
 def test_successful_sign_ins_do_not_use_up_the_limit(app, demo) -> None:
     app.config["RATELIMIT_LOGIN"] = "2 per minute"
     for _ in range(4):  # four phones behind the same conference wifi
@@ -244,7 +222,14 @@ def test_reset_for_an_unknown_address_answers_the_same_and_sends_nothing(
 
 def test_asking_for_reset_links_again_and_again_is_limited(app, demo, mailbox: Inbox) -> None:
     app.config["RATELIMIT_LOGIN"] = "2 per minute"
-    answers = [
+    from_one_place = [
+        post_form(app.test_client(), "/password/forgot", {"email": "yusuf@wri.example"})
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in from_one_place] == [200, 200, 429]
+    # From many places the answer stays the same, but the inbox gets no more than the
+    # links that can be open at once.
+    from_many = [
         post_form(
             app.test_client(),
             "/password/forgot",
@@ -253,8 +238,9 @@ def test_asking_for_reset_links_again_and_again_is_limited(app, demo, mailbox: I
         )
         for number in range(3)
     ]
-    assert [a.status_code for a in answers] == [200, 200, 429]
-    assert len(mailbox.to("yusuf@wri.example")) == 2
+    assert [a.status_code for a in from_many] == [200, 200, 200]
+    assert "we sent a link" in text(from_many[-1])
+    assert len(mailbox.to("yusuf@wri.example")) == accounts.RESET_LINKS_OPEN_MAX
 
 
 def test_a_newer_password_ends_older_reset_links(client, demo, mailbox: Inbox) -> None:
@@ -315,7 +301,7 @@ def test_member_creates_sees_once_and_revokes_an_api_token(client, demo) -> None
     assert nameless.status_code == 422
     assert "Give the token a name" in text(nameless)
 
-    created = post_form(client, "/account/tokens", {"name": "roll import"})
+    created = post_form(client, "/account/tokens", {"name": "roll import", "scope": "read"})
     secret = re.search(r'id="new-token" type="text" value="([^"]+)"', text(created)).group(1)
     assert "shown only this once" in text(created)
     assert created.headers["Cache-Control"] == "no-store"
@@ -338,7 +324,7 @@ def test_member_creates_sees_once_and_revokes_an_api_token(client, demo) -> None
 def test_nobody_revokes_someone_elses_token(app, demo) -> None:
     owner, other = app.test_client(), app.test_client()
     sign_in(owner, "xavier@wri.example")
-    post_form(owner, "/account/tokens", {"name": "mine"})
+    post_form(owner, "/account/tokens", {"name": "mine", "scope": "read"})
     token_id = re.search(r"/account/tokens/(\d+)/revoke", text(owner.get("/account/tokens")))
     sign_in(other, "yusuf@wri.example")
     answer = post_form(

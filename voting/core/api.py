@@ -4,6 +4,11 @@ Each operation is declared with `@operation(...)`, which registers the route and
 OpenAPI description together, so the document cannot drift from the routes.
 Authentication is a bearer token only: the API never honours the session cookie, so
 it needs no CSRF token and a page cannot be tricked into calling it.
+
+Each operation needs one scope of the token (`SCOPES`): reading is `read`; what a
+member does (vote, answer, speak, give a proxy, their own account) is `vote`; running
+meetings and polls is `chair`; managing an organisation is `admin`. A GET needs `read`
+unless it says otherwise; every other operation names its scope.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
@@ -23,6 +29,34 @@ from voting.core.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+# What a token may be allowed to do, narrowest first.
+SCOPES = ("read", "vote", "chair", "admin")
+
+
+def scope_descriptions() -> dict[str, str]:
+    """One line per scope, for the token pages and the OpenAPI document."""
+    return {
+        "read": _("Read what you may see: meetings, polls, members, results."),
+        "vote": _(
+            "Act as a member: vote, answer tests for agreement, ask to speak, give proxies, "
+            "change your own account."
+        ),
+        "chair": _("Run meetings and polls: open, close, call speakers, count."),
+        "admin": _("Manage an organisation: members, roles, units, bodies, join links."),
+    }
+
+
+class Credential(Protocol):
+    """What authenticated a request: a token of `person`, with its scopes and expiry."""
+
+    person: Any
+    expires_at: datetime
+
+    @property
+    def scope_set(self) -> frozenset[str]: ...
+
+    def allows(self, scope: str) -> bool: ...
 
 
 @dataclass
@@ -35,6 +69,7 @@ class Operation:
     request: dict[str, Any] | None
     response: dict[str, Any] | None
     status: int
+    scope: str | None = None
     parameters: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -45,29 +80,43 @@ class Unauthenticated(NotAllowed):
     status = 401
 
 
-# Who a bearer token belongs to: set by the domain that keeps the tokens (membership).
-_token_owner: list[Callable[[str], Any]] = []
+# The token a bearer secret stands for: set by the domain that keeps the tokens (membership).
+_token_owner: list[Callable[[str], Credential | None]] = []
 
 
-def authenticate_with(owner: Callable[[str], Any]) -> None:
-    """Tell the API how to find the person a bearer token belongs to (None if nobody)."""
+def authenticate_with(owner: Callable[[str], Credential | None]) -> None:
+    """Tell the API how to find the token a bearer secret stands for (None if none works)."""
     _token_owner[:] = [owner]
 
 
 def api_person() -> Any:
     """The person whose token authenticated this request."""
-    return g.api_person
+    return g.api_credential.person
 
 
-def _authenticate() -> None:
+def api_credential() -> Credential:
+    """The token that authenticated this request: a token it creates may not exceed it."""
+    credential: Credential = g.api_credential
+    return credential
+
+
+def _authenticate(scope: str) -> None:
     header = request.headers.get("Authorization", "")
     scheme, _sep, secret = header.partition(" ")
-    person = (
+    credential = (
         _token_owner[0](secret.strip()) if scheme.lower() == "bearer" and _token_owner else None
     )
-    if person is None:
+    if credential is None:
         raise Unauthenticated(_("A valid API token is needed: send 'Authorization: Bearer …'."))
-    g.api_person = person
+    if not credential.allows(scope):
+        raise NotAllowed(
+            _(
+                "This token does not have the “%(scope)s” scope this request needs. "
+                "Create a token with it on your account page.",
+                scope=scope,
+            )
+        )
+    g.api_credential = credential
 
 
 def _check_numbers(value: Any, path: str) -> None:
@@ -121,21 +170,33 @@ def operation(
     request: dict[str, Any] | None = None,
     response: dict[str, Any] | None = None,
     status: int = 200,
+    scope: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an API view and its OpenAPI description. The view returns JSON data."""
+    """Register an API view and its OpenAPI description. The view returns JSON data.
+
+    `scope` is what the token must allow (one of `SCOPES`); a GET needs `read` unless it
+    says otherwise, and every other operation that needs a token must name its scope.
+    """
+    if auth:
+        scope = scope or ("read" if method.upper() == "GET" else None)
+        if scope not in SCOPES:
+            raise ValueError(f"{method} {rule}: say which scope it needs, one of {SCOPES}")
+    else:
+        scope = None
+    needed = scope or ""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(**kwargs: Any) -> Any:
             if auth:
-                _authenticate()
+                _authenticate(needed)
             result = view(**kwargs)
             return jsonify(result), status
 
         endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
         bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
         OPERATIONS.append(
-            Operation(rule, method.lower(), summary, tag, auth, request, response, status)
+            Operation(rule, method.lower(), summary, tag, auth, request, response, status, scope)
         )
         return view
 
@@ -181,7 +242,12 @@ def openapi_document() -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": op.request}},
             }
-        if not op.auth:
+        if op.auth:
+            # Scopes of a bearer scheme are role names in OpenAPI 3.1; said in words too.
+            spec["security"] = [{"bearer": [op.scope]}]
+            spec["x-scope"] = op.scope
+            spec["description"] = f"Needs a token with the “{op.scope}” scope."
+        else:
             spec["security"] = []
         paths.setdefault(path, {})[op.method] = spec
     return {
@@ -194,7 +260,14 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token; each operation needs one of its scopes: "
+                    + "; ".join(f"{name}: {text}" for name, text in scope_descriptions().items()),
+                }
+            },
             "schemas": {
                 "Error": {
                     "type": "object",

@@ -1,5 +1,6 @@
 """Rate limits on votes: a person (or a script gone wrong) sending votes faster than any
-honest phone is slowed down with a clear message. Sign-in has its own limits (web/auth.py).
+honest phone is slowed down with a clear message. Sign-in has its own limits
+(membership/views/auth.py), counted per client address (`client_address`).
 
 Checked where a vote enters (the ballot form, the API, the Socket.IO `vote` event), before
 it reaches the writer. With Redis (`REDIS_URL`) the count is kept there, shared by every
@@ -14,7 +15,7 @@ import threading
 import time
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from limits import parse
 
@@ -24,6 +25,16 @@ from voting.core.extensions import limiter
 
 class TooFast(ServiceError):
     status = 429
+
+
+def client_address() -> str | None:
+    """The address of the client of this request; None outside a request.
+
+    Behind reverse proxies it is the address the nearest trusted one saw (the app wraps
+    itself in ProxyFix for `TRUSTED_PROXIES`); with none trusted, a forged
+    X-Forwarded-For changes nothing.
+    """
+    return request.remote_addr if has_request_context() else None
 
 
 class _Window:

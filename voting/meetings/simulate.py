@@ -15,6 +15,7 @@ from flask import Flask
 
 from voting.meetings.models import Meeting
 from voting.membership.models import Person
+from voting.membership.services.accounts import start_session
 
 # How simulated members answer a test for agreement, and how likely a hand goes up.
 ANSWER_WEIGHTS = {"agree": 70, "reservations": 15, "stand_aside": 10, "block": 5}
@@ -28,7 +29,7 @@ def session_cookie(app: Flask, person: Person) -> str:
     """A signed session for `person`, as their browser would hold after signing in."""
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     assert serializer is not None, "the app needs a SECRET_KEY"
-    return serializer.dumps({"_user_id": person.get_id(), "_fresh": True})
+    return serializer.dumps({"_user_id": start_session(person), "_fresh": True})
 
 
 @dataclass

@@ -34,11 +34,38 @@ from voting.meetings.models import (
 )
 from voting.meetings.permissions import attending_membership
 from voting.meetings.services.changes import changed
-from voting.membership.models import Person, RoleKind
+from voting.membership.models import Membership, Person, RoleKind
+from voting.membership.services.members import find_person
 from voting.org.models import Organisation, Unit
 from voting.org.permissions import Action
 
 # --- Voting cards ---------------------------------------------------------------------------
+
+
+def card_holder(actor: Person | None, unit: Unit, email: str) -> Person:
+    """The member of `unit`'s organisation with this email, for cards to be handed to.
+
+    The right is checked before the email is looked up, and an email nobody has reads
+    like one of someone outside the organisation: no one learns who has an account.
+    """
+    org = unit.organisation
+    require(actor, Action.MANAGE_MEMBERS, org)
+    address = email.strip().lower()
+    person = db.session.scalars(
+        select(Person)
+        .join(Membership)
+        .where(Person.email == address, Membership.organisation_id == org.id)
+    ).first()
+    if person is None:
+        raise Invalid(
+            _(
+                "No member of %(organisation)s has the email %(email)s.",
+                organisation=org.name,
+                email=address,
+            ),
+            field="person",
+        )
+    return person
 
 
 def cards_of(org: Organisation) -> list[CardAssignment]:
@@ -234,6 +261,24 @@ def proxies_given(meeting: Meeting, person: Person) -> list[Proxy]:
 def proxies_held(meeting: Meeting, person: Person) -> list[Proxy]:
     """The proxies the person holds for the meeting."""
     return [p for p in active_proxies(meeting) if p.holder_id == person.id]
+
+
+def proxy_holder(actor: Person | None, meeting: Meeting, email: str) -> Person:
+    """The person with this email, to hold `actor`'s proxy at the meeting.
+
+    Asked only of a member who may attend; an email nobody has reads like one of someone
+    who cannot attend: no one learns who has an account elsewhere.
+    """
+    if actor is None or attending_membership(actor, meeting.body) is None:
+        raise NotAllowed(_("You are not a member who can attend this meeting."))
+    address = email.strip().lower()
+    person = find_person(address) if address else None
+    if person is None or attending_membership(person, meeting.body) is None:
+        raise Invalid(
+            _("Nobody who can attend this meeting has the email %(email)s.", email=address),
+            field="holder",
+        )
+    return person
 
 
 def appoint_proxy(

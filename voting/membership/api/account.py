@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from voting.core.api import api_person, json_body, operation
+from voting.core.api import SCOPES, api_credential, api_person, int_field, json_body, operation
 from voting.core.errors import Invalid, NotFound
 from voting.membership.models import ApiToken, Person
 from voting.membership.services import accounts
@@ -22,6 +22,8 @@ TOKEN = {
         "prefix": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"},
         "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+        "scopes": {"type": "array", "items": {"type": "string", "enum": list(SCOPES)}},
+        "expires_at": {"type": "string", "format": "date-time"},
     },
 }
 
@@ -52,6 +54,8 @@ def token_json(token: ApiToken) -> dict[str, Any]:
         "prefix": token.prefix,
         "created_at": token.created_at.isoformat(),
         "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "scopes": token.scopes.split(),
+        "expires_at": token.expires_at.isoformat(),
     }
 
 
@@ -110,6 +114,7 @@ def get_me() -> dict[str, Any]:
     "PATCH",
     summary="Change one's name or language",
     tag="account",
+    scope="vote",
     request={
         "type": "object",
         "properties": {
@@ -144,11 +149,18 @@ def list_tokens() -> list[dict[str, Any]]:
 @operation(
     "/tokens",
     "POST",
-    summary="Create an API token; the secret is in this answer only",
+    summary="Create an API token; the secret is in this answer only. It gets only scopes "
+    "the token asking has (default: all of them) and expires no later than it",
     tag="account",
+    # Any token: what it makes is never broader, nor longer-lived, than itself.
+    scope="read",
     request={
         "type": "object",
-        "properties": {"name": {"type": "string", "maxLength": accounts.TOKEN_NAME_MAX}},
+        "properties": {
+            "name": {"type": "string", "maxLength": accounts.TOKEN_NAME_MAX},
+            "scopes": {"type": "array", "items": {"type": "string", "enum": list(SCOPES)}},
+            "days": {"type": "integer", "minimum": 1},
+        },
         "required": ["name"],
     },
     response={
@@ -158,7 +170,17 @@ def list_tokens() -> list[dict[str, Any]]:
     status=201,
 )
 def create_token() -> dict[str, Any]:
-    token, secret = accounts.create_api_token(api_person(), str(json_body().get("name", "")))
+    data = json_body()
+    scopes = data.get("scopes")
+    if scopes is not None and not isinstance(scopes, list):
+        raise Invalid(_('Send \'scopes\' as a list, such as ["read", "vote"].'), field="scopes")
+    token, secret = accounts.create_api_token(
+        api_person(),
+        str(data.get("name", "")),
+        scopes=scopes,
+        days=int_field(data, "days"),
+        within=api_credential(),
+    )
     return {"token": token_json(token), "secret": secret}
 
 
@@ -167,6 +189,8 @@ def create_token() -> dict[str, Any]:
     "DELETE",
     summary="Revoke one of one's own API tokens",
     tag="account",
+    # Any token: revoking only ever takes access away.
+    scope="read",
     response=TOKEN,
 )
 def revoke_token(token_id: int) -> dict[str, Any]:
@@ -178,6 +202,7 @@ def revoke_token(token_id: int) -> dict[str, Any]:
     "POST",
     summary="Mail chosen members their personal join link (secretaries)",
     tag="account",
+    scope="admin",
     request=MEMBERSHIP_IDS,
     response={
         "type": "object",
@@ -199,6 +224,7 @@ def send_invitations(slug: str) -> dict[str, Any]:
     "POST",
     summary="Fresh join links for chosen members, to print or hand out (secretaries)",
     tag="account",
+    scope="admin",
     request=MEMBERSHIP_IDS,
     response={"type": "array", "items": {"type": "object"}},
     status=201,

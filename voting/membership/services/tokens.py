@@ -1,16 +1,32 @@
-"""Secrets handed out once (API tokens, invitation and reset links): create, hash, look up."""
+"""Secrets handed out once (API tokens, sign-ins, invitation and reset links): create,
+hash, look up."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 
+from voting.core.api import Unauthenticated
 from voting.core.columns import utcnow
 from voting.core.database import transaction
 from voting.core.extensions import db
-from voting.membership.models import ApiToken, Person
+from voting.membership.models import ApiToken, Person, SignIn
+
+# Built once (every request and every Socket.IO event loads the signed-in person):
+# SQLAlchemy then keeps its cache key instead of working it out each time.
+_SIGNED_IN = (
+    select(Person)
+    .join(SignIn, SignIn.person_id == Person.id)
+    .where(
+        SignIn.key_hash == bindparam("key_hash"),
+        SignIn.person_id == bindparam("person_id"),
+        SignIn.ended_at.is_(None),
+        SignIn.expires_at > bindparam("now"),
+    )
+)
 
 
 def new_secret() -> str:
@@ -23,16 +39,46 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def person_for_api_token(secret: str) -> Person | None:
-    """The active person a bearer token belongs to, or None for an unknown or revoked one."""
+def split_session_id(session_id: str) -> tuple[int, str] | None:
+    """A session's "person id:secret" as its parts, or None if it is not of that shape."""
+    person_id, _sep, secret = session_id.partition(":")
+    if not person_id.isdigit() or not secret:
+        return None
+    return int(person_id), secret
+
+
+def person_for_session(session_id: str) -> Person | None:
+    """The person of a sign-in that has not ended or expired, or None.
+
+    The person object remembers the sign-in it was loaded for (`Person.session_id`).
+    """
+    parts = split_session_id(session_id)
+    if parts is None:
+        return None
+    person_id, secret = parts
+    person = db.session.scalar(
+        _SIGNED_IN, {"key_hash": digest(secret), "person_id": person_id, "now": utcnow()}
+    )
+    if person is not None:
+        person.signed_in_as = session_id  # type: ignore[attr-defined]
+    return person
+
+
+def api_token_for(secret: str) -> ApiToken | None:
+    """The token a bearer secret stands for, if it still works: not revoked, not expired
+    (refused with a message saying so), and of an active person."""
     token = db.session.scalars(
         select(ApiToken).where(ApiToken.token_hash == digest(secret))
     ).first()
     if token is None or token.revoked_at is not None or not token.person.is_active:
         return None
     now = utcnow()
+    if token.expires_at <= now:
+        raise Unauthenticated(
+            _("This API token has expired. Create a new one on your account page.")
+        )
     # Recorded to the minute at most, so a burst of API calls is not a burst of writes.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         with transaction():
             token.last_used_at = now
-    return token.person
+    return token

@@ -21,9 +21,11 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
+from voting.core.api import SCOPES, scope_descriptions
 from voting.core.errors import Invalid, ServiceError
 from voting.core.extensions import limiter
 from voting.core.permissions import can
+from voting.core.throttle import client_address
 from voting.membership.models import Person
 from voting.membership.services import accounts
 from voting.membership.services.passwords import MIN_LENGTH
@@ -41,9 +43,18 @@ def login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def address_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ADDRESS"]
+
+
 def email_key() -> str:
-    """Rate-limit key for one account, however many addresses the attempts come from."""
-    return "email:" + accounts.normalise_email(request.form.get("email", ""))
+    """Rate-limit key for one account tried from one address.
+
+    Not the account alone: then anyone could lock its owner out by failing ten times in
+    their name. Guessing from many addresses meets each address's own limit instead.
+    """
+    email = accounts.normalise_email(request.form.get("email", ""))
+    return f"email:{email} from:{client_address()}"
 
 
 def failed(response: Response) -> bool:
@@ -67,6 +78,12 @@ def me() -> Person:
 
 def errors_of(error: ServiceError) -> dict[str, str]:
     return {error.field or "form": error.message}
+
+
+def begin_session(person: Person, remember: bool = False) -> None:
+    """Sign `person` in in this browser: a new sign-in, which signing out ends."""
+    accounts.start_session(person)
+    login_user(person, remember=remember)
 
 
 def link_problem(error: ServiceError, *, again_url: str, again_label: str) -> tuple[str, int]:
@@ -97,7 +114,7 @@ def protect_secrets(response: Response) -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=failed)
+@limiter.limit(address_limit, methods=["POST"], deduct_when=failed)
 @limiter.limit(login_limit, methods=["POST"], deduct_when=failed, key_func=email_key)
 def login():  # type: ignore[no-untyped-def]
     next_url = safe_next(request.values.get("next"))
@@ -112,13 +129,15 @@ def login():  # type: ignore[no-untyped-def]
                 "auth/login.html", form=form, errors=errors_of(error), next_url=next_url
             )
             return page, error.status
-        login_user(person, remember=form["remember"])
+        begin_session(person, remember=form["remember"])
         return redirect(next_url or url_for("main.home"), 303)
     return render_template("auth/login.html", form=form, errors={}, next_url=next_url)
 
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        accounts.sign_out(me().session_id())  # a copy of the cookie stops working too
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
@@ -128,8 +147,8 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=email_key)  # no flood of mail to one inbox
+@limiter.limit(address_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], key_func=email_key)
 def forgot():  # type: ignore[no-untyped-def]
     email = request.form.get("email", "")
     if request.method == "POST":
@@ -152,7 +171,7 @@ def reset(token: str):  # type: ignore[no-untyped-def]
             person = accounts.reset_password(
                 token, request.form.get("password", ""), request.form.get("confirmation", "")
             )
-            login_user(person)
+            begin_session(person)
             flash(_("Your new password is saved. You are signed in."), "success")
             return redirect(url_for("main.home"), 303)
     except Invalid as error:
@@ -202,12 +221,10 @@ def change_password():  # type: ignore[no-untyped-def]
             request.form.get("current_password", ""),
             request.form.get("password", ""),
             request.form.get("confirmation", ""),
+            keep_session=me().session_id(),
         )
     except Invalid as error:
         return account_page(errors_of(error), error.status)
-    # The epoch moved on: sign this session in again so only the other sessions end.
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-    login_user(me(), remember=remember)
     flash(_("Your new password is saved. Your other sessions are signed out."), "success")
     return redirect(url_for("auth.account"), 303)
 
@@ -222,9 +239,11 @@ def tokens():  # type: ignore[no-untyped-def]
     errors: dict[str, str] = {}
     status = 200
     name = request.form.get("name", "")
+    scopes = request.form.getlist("scope") if request.method == "POST" else ["read"]
+    days = request.form.get("days", str(current_app.config["API_TOKEN_DAYS"]))
     if request.method == "POST":
         try:
-            created = accounts.create_api_token(me(), name)
+            created = accounts.create_api_token(me(), name, scopes=scopes, days=days)
             name = ""
         except Invalid as error:
             errors, status = errors_of(error), error.status
@@ -233,6 +252,14 @@ def tokens():  # type: ignore[no-untyped-def]
         tokens=accounts.api_tokens(me()),
         created=created,
         name=name,
+        scopes=scopes,
+        days=days,
+        scope_choices=[(scope, scope_descriptions()[scope]) for scope in SCOPES],
+        day_choices=sorted(
+            choice
+            for choice in {7, 30, 90, 365, current_app.config["API_TOKEN_DAYS"]}
+            if choice <= current_app.config["API_TOKEN_MAX_DAYS"]
+        ),
         errors=errors,
     )
     return page, status
@@ -349,7 +376,7 @@ def join(token: str):  # type: ignore[no-untyped-def]
             invitation = accounts.accept_invitation(
                 token, request.form.get("password", ""), request.form.get("confirmation", "")
             )
-            login_user(invitation.membership.person)
+            begin_session(invitation.membership.person)
             organisation = invitation.membership.organisation
             flash(_("Welcome to %(organisation)s.", organisation=organisation.name), "success")
             return redirect(url_for("main.organisation", slug=organisation.slug), 303)
