@@ -89,3 +89,30 @@ def test_the_meeting_pages_do_not_show_a_poll_put_to_the_body(client, nmm) -> No
     sign_in(client, NIA)
     for page in ("", "/chair", "/result"):
         assert client.get(f"/polls/{poll.id}{page}").status_code == 404
+
+
+def test_oversized_questions_choices_and_reasons_are_refused_and_nothing_is_stored(
+    nmm, client
+) -> None:
+    from voting.ballots.models import Poll
+    from voting.core.errors import Invalid
+
+    before = db.session.query(Poll).count()
+    with pytest.raises(Invalid, match="at most 1000 characters") as question:
+        polls.create_poll(person(NIA), nmm, question="Q" * 1001)
+    assert question.value.field == "question"
+    with pytest.raises(Invalid, match="at most 200 characters") as choice:
+        polls.create_poll(person(NIA), nmm, question="Which?", choices=["A", "B" * 201])
+    assert choice.value.field == "choices"  # refused, not cut short
+    answer = client.post(
+        "/api/v1/organisations/isn/bodies/nmm/polls",
+        json={"question": "x" * 7_000_000},
+        headers=bearer(NIA),
+    )
+    assert answer.status_code in (413, 422)
+    assert db.session.query(Poll).count() == before
+    poll = polls.create_poll(person(NIA), nmm, question="Raise the dues?")
+    polls.open_poll(person(NIA), poll)
+    with pytest.raises(Invalid, match="at most 1000 characters"):
+        polls.annul_poll(person(NIA), poll, "r" * 1001)
+    assert poll.status is PollStatus.OPEN

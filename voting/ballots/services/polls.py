@@ -68,7 +68,7 @@ from voting.ballots.services.entitlements import (
     text_of,
 )
 from voting.ballots.signals import poll_changed, poll_closed, poll_rerun
-from voting.core import audit, batch, deadlines
+from voting.core import audit, batch, deadlines, parse
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, erase_deleted, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -218,7 +218,7 @@ def published_choices(poll: Poll) -> list[str]:
 def _choices(choices: list[str] | None) -> list[str]:
     if not choices:
         return list(YES_NO_ABSTAIN)
-    cleaned = [c.strip()[:200] for c in choices if c and c.strip()]
+    cleaned = [parse.CHOICE.check(c.strip(), "choices") for c in choices if c and c.strip()]
     if len(cleaned) < 2 or len(set(cleaned)) != len(cleaned) or len(cleaned) > MAX_CHOICES:
         raise Invalid(
             _("Give at least two different choices (at most %(count)d).", count=MAX_CHOICES),
@@ -247,7 +247,7 @@ def create_poll(
     if not electorate.manages(actor, body):
         raise NotAllowed(_("Only the chair can do this."))
     settings = body.settings
-    question = question.strip()
+    question = parse.QUESTION.check(question.strip(), "question")
     if not question:
         raise Invalid(_("Write the question put to the vote."), field="question")
     if mode is PollMode.NAMED and not settings.named_votes:
@@ -262,7 +262,7 @@ def create_poll(
         poll = Poll(
             body=body,
             subject=subject,
-            question=question[:2000],
+            question=question,
             choices=_choices(choices),
             mode=mode,
             special=special,
@@ -516,7 +516,7 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
     of the same question is returned to open again."""
     electorate = electorate_of(poll)
     electorate.require_manager(actor)
-    reason = reason.strip()
+    reason = parse.REASON.check(reason.strip(), "reason")
     if not reason:
         raise Invalid(_("Give the reason for annulling the poll."), field="reason")
     if poll.status is PollStatus.DRAFT:
@@ -531,7 +531,7 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
             key = poll.seal_key
             after_commit(lambda: sealing.forget(key))
             after_commit(lambda: erase_deleted(SealedBallot.__tablename__))
-        poll.annul_reason = reason[:2000]
+        poll.annul_reason = reason
         fresh = None
         if rerun:
             fresh = Poll(
