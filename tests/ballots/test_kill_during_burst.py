@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import signal
 import socket
 import sqlite3
@@ -263,6 +264,8 @@ def test_a_secret_weighted_poll_killed_mid_burst_counts_every_acknowledged_choic
         assert stored == expected
         assert closed.json()["result"]["totals"] == {c: expected[c] for c in CHOICES}
         assert sealed == 0  # the envelopes are erased once counted
+        # The server's own log (both runs) carries no choice.
+        assert not re.search(r"\b(yes|abstain|choice)\b", log.read_text())
     finally:
         for _index, client in clients:
             with contextlib.suppress(Exception):
