@@ -4,22 +4,69 @@ values, with a message tied to the field."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from voting.core.errors import Invalid
 
 
-def parse_text(value: Any, field: str, *, required: bool = True, max_length: int = 200) -> str:
-    """Trimmed text; a clear message when it is missing or too long."""
+@dataclass(frozen=True)
+class Limit:
+    """The longest a kind of text may be, and what a person is told beyond it.
+
+    Every text a person writes has one (pages, API and Socket.IO events go through the
+    services that check it); the database's columns are at least as long (a test reads
+    them from the models).
+    """
+
+    length: int
+    message: LazyString  # with %(count)d, the length
+
+    def check(self, text: str, field: str) -> str:
+        """`text` itself, or a refusal naming `field` when it is longer than the limit."""
+        if len(text) > self.length:
+            raise Invalid(str(self.message % {"count": self.length}), field=field)
+        return text
+
+
+# The limits, defined once: services check them, the columns are at least this long.
+NAME = Limit(200, _l("The name can be at most %(count)d characters."))
+TITLE = Limit(200, _l("The title can be at most %(count)d characters."))
+# A motion's or an amendment's text: a long resolution fits, a 7 MB one does not.
+TEXT = Limit(20_000, _l("The text can be at most %(count)d characters."))
+DESCRIPTION = Limit(2_000, _l("The description can be at most %(count)d characters."))
+REASON = Limit(1_000, _l("The reason can be at most %(count)d characters."))
+NOTE = Limit(200, _l("The note can be at most %(count)d characters."))
+QUESTION = Limit(1_000, _l("The question can be at most %(count)d characters."))
+CHOICE = Limit(200, _l("A choice can be at most %(count)d characters."))
+VIEWPOINT = Limit(64, _l("The viewpoint can be at most %(count)d characters."))
+# What a person types to be recognised (a check-in code, a tracker): never long.
+CODE = Limit(64, _l("The code can be at most %(count)d characters."))
+
+
+def parse_text(
+    value: Any,
+    field: str,
+    *,
+    required: bool = True,
+    max_length: int = 200,
+    limit: Limit | None = None,
+) -> str:
+    """Trimmed text; a clear message when it is missing or longer than `limit` (or
+    `max_length` characters)."""
     text = "" if value is None else str(value).strip()
     if required and not text:
         raise Invalid(_("This is needed."), field=field)
+    if limit is not None:
+        return limit.check(text, field)
     if len(text) > max_length:
-        raise Invalid(_("At most %(n)d characters.", n=max_length), field=field)
+        raise Invalid(_("This can be at most %(count)d characters.", count=max_length), field=field)
     return text
 
 

@@ -24,6 +24,7 @@ from voting.core.columns import utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotFound
 from voting.core.extensions import db
+from voting.core.parse import REASON
 from voting.meetings.models import (
     AgendaItem,
     Amendment,
@@ -239,7 +240,7 @@ def _checked_answer(
         raise Conflict(_("This test for agreement is closed."))
     if utcnow() >= test.deadline:
         raise Conflict(_("The time agreed is over: the chair records the outcome."))
-    return choice, reason.strip()[:1000]
+    return choice, REASON.check(reason.strip(), "reason")
 
 
 _ANSWER = inspect.signature(answer)

@@ -16,6 +16,7 @@ from voting.core.columns import utcnow
 from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
+from voting.core.parse import VIEWPOINT
 from voting.meetings.models import AgendaItem, ItemStatus, SpeakerKind, SpeakerRequest
 from voting.meetings.permissions import may_speak, require_chair, require_present
 from voting.meetings.services.changes import changed
@@ -29,7 +30,6 @@ from voting.rules.speaking import (
     speaking_order,
 )
 
-VIEWPOINT_LENGTH = 64
 RULE_KIND = {
     SpeakerKind.CONTRIBUTION: RequestKind.SPEAK,
     SpeakerKind.QUESTION: RequestKind.SPEAK,
@@ -177,7 +177,7 @@ def raise_hand(
         raise Invalid(_("This body does not take direct responses."), field="kind")
     if item.speakers_closed and request_kind is not SpeakerKind.POINT_OF_ORDER:
         raise Conflict(_("The list of speakers is closed."))
-    viewpoint = viewpoint.strip()[:VIEWPOINT_LENGTH] or None
+    viewpoint = VIEWPOINT.check(viewpoint.strip(), "viewpoint") or None
     key = f"{actor.id}:{request_kind.value}"
     existing = _waiting(item, key)
     if existing is not None:
