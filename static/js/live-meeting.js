@@ -8,6 +8,7 @@
   var meeting = Number(root.dataset.meeting);
   var view = root.dataset.view;
   var version = Number(root.dataset.version);
+  var display = root.dataset.display || ""; // the projector opened by its display link
   var stateLine = document.querySelector("[data-live-state]");
   var csrf = document.querySelector('meta[name="csrf-token"]');
 
@@ -33,7 +34,8 @@
   var socket = io({ transports: ["websocket", "polling"] });
 
   function join() {
-    socket.emit("join", { meeting: meeting, view: view, version: version }, function (reply) {
+    var data = { meeting: meeting, view: view, version: version, display: display };
+    socket.emit("join", data, function (reply) {
       if (reply && reply.error && stateLine) {
         stateLine.textContent = reply.error.message;
         stateLine.hidden = false;
@@ -42,7 +44,7 @@
   }
 
   function resync() {
-    socket.emit("resync", { meeting: meeting, view: view });
+    socket.emit("resync", { meeting: meeting, view: view, display: display });
   }
 
   socket.on("connect", function () {
@@ -67,6 +69,11 @@
     }
     apply(event.html);
     setVersion(event.version);
+  });
+
+  // The chair gave the projector a new display link: this one no longer works.
+  socket.on("display_ended", function (event) {
+    if (event.meeting === meeting) window.location.reload();
   });
 
   socket.on("mine", function (event) {

@@ -55,10 +55,14 @@ def test_the_chair_opens_a_test_and_every_phone_receives_it_then_answers_count_l
         )
         assert reply == {"ok": True, "version": conference.version}
         phones.append(phone)
-    projector = socket_for(None)
-    projector.emit("join", {"meeting": conference.id, "view": "projector"}, callback=True)
-    api = socket_for(None)
-    api.emit("join", {"meeting": conference.id, "view": "state"}, callback=True)
+    projector = socket_for(None)  # the hall's screen, opened by its display link
+    assert projector.emit(
+        "join",
+        {"meeting": conference.id, "view": "projector", "display": conference.display_token},
+        callback=True,
+    )["ok"]
+    api = socket_for(signed_in("pia@wri.example"))  # a member's client, following the state
+    assert api.emit("join", {"meeting": conference.id, "view": "state"}, callback=True)["ok"]
     for sock in (chair, projector, api, *phones):
         sock.get_received()
 
@@ -172,7 +176,7 @@ def test_raising_a_hand_over_the_socket_twice_is_one_request(
 def test_pushes_carry_the_version_they_follow_so_a_gap_can_be_seen(
     conference, signed_in, socket_for
 ) -> None:
-    observer = socket_for(None)
+    observer = socket_for(signed_in("pia@wri.example"))
     observer.emit("join", {"meeting": conference.id, "view": "observer"}, callback=True)
     observer.get_received()
     chair = person(CHAIR)

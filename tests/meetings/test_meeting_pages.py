@@ -93,12 +93,14 @@ def test_a_bad_item_comes_back_with_what_was_typed(live, conference, signed_in) 
 
 def test_the_screens_each_show_their_part(live, conference, signed_in) -> None:
     anonymous = live.test_client()
-    projector = anonymous.get(f"/meetings/{conference.id}/projector").get_data(as_text=True)
+    hall = f"/meetings/{conference.id}/projector/{conference.display_token}"
+    projector = anonymous.get(hall).get_data(as_text=True)
     assert "<svg" in projector and "Scan to check in" in projector
     assert "csrf_token" not in projector.split("<main", 1)[1]  # nothing to press
-    assert anonymous.get(f"/meetings/{conference.id}/observe").status_code == 200
-    assert anonymous.get(f"/meetings/{conference.id}").status_code == 302  # sign in first
+    for page in ("", "/observe", "/projector"):  # the WRI conference: for its members
+        assert anonymous.get(f"/meetings/{conference.id}{page}").status_code == 302
     member = signed_in("xavier@wri.example")
+    assert member.get(f"/meetings/{conference.id}/observe").status_code == 200
     assert member.get(f"/meetings/{conference.id}/chair").status_code == 403
     console = signed_in(CHAIR).get(f"/meetings/{conference.id}/chair").get_data(as_text=True)
     assert "Open discussion" in console and "Close the meeting" in console

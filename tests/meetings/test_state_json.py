@@ -10,11 +10,11 @@ from voting.meetings.state import meeting_state, state_json
 
 
 def test_the_state_names_the_open_poll_and_forgets_it_once_closed(wri) -> None:
-    assert state_json(meeting_state(wri))["poll"] is None
+    assert state_json(meeting_state(wri), named=True)["poll"] is None
     poll = open_poll(wri, WRI_CHAIR)
-    shown = state_json(meeting_state(wri))["poll"]
+    shown = state_json(meeting_state(wri), named=True)["poll"]
     assert shown["poll"] == poll.id
     assert shown["choices"] == ["yes", "no", "abstain"]
     assert shown["mode"] == "open"
     polls.close_poll(person(WRI_CHAIR), poll)
-    assert state_json(meeting_state(wri))["poll"] is None
+    assert state_json(meeting_state(wri), named=False)["poll"] is None

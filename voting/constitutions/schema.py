@@ -280,6 +280,17 @@ class BodySettings:
     remote_voting: bool = field(
         default=False, metadata=meta("Electronic consultations and postal ballots")
     )
+    screens: str = field(
+        default="organisation",
+        metadata=meta(
+            "Who sees the meeting screens",
+            "The observer and projector pages, the live state, the polls and results: anyone "
+            "with the link (public), signed-in members of the organisation, or those who may "
+            "attend the meeting with its chair and secretaries (attending). The projector's "
+            "own display link works whatever is chosen.",
+            ("public", "organisation", "attending"),
+        ),
+    )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> BodySettings:

@@ -33,6 +33,8 @@ class Rendered:
     screens: dict[str, str] = field(default_factory=dict)  # room -> html
     personal: dict[int, str] = field(default_factory=dict)  # person id -> html
     state: dict[str, Any] | None = None
+    # Other rooms' JSON state (room -> state), e.g. one with less in it for anonymous clients.
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 # channel -> renderer(app, key, regions, users) -> Rendered (None: the subject is gone)
@@ -105,3 +107,6 @@ def flush(app: Flask, channel: str, key: int, regions: set[str], users: set[int]
         socketio.emit("mine", {channel: key, "html": html}, to=user_room(person_id))
     if rendered.screens and rendered.state is not None:
         socketio.emit("state", rendered.state, to=room(channel, key))
+    if rendered.screens:
+        for state_room, state in rendered.states.items():
+            socketio.emit("state", state, to=state_room)

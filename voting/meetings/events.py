@@ -21,8 +21,7 @@ from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.core.extensions import db, socketio
 from voting.core.web import me
 from voting.meetings.models import Meeting
-from voting.meetings.permissions import attending_membership, is_chair
-from voting.meetings.screens import VIEWS, full_fragments, meeting_room, user_room
+from voting.meetings.screens import VIEWS, full_fragments, room_of, screen_for, user_room
 from voting.meetings.services import consensus, floor, speaking
 from voting.meetings.services.agenda import get_item
 
@@ -50,13 +49,10 @@ def _number(data: dict[str, Any], key: str) -> int:
     return int(value)
 
 
-def may_watch(view: str, meeting: Meeting, person: Any) -> bool:
-    """Whether `person` may receive the pushes of a screen of the meeting."""
-    if view == "chair":
-        return is_chair(person, meeting.body)
-    if view == "member":
-        return attending_membership(person, meeting.body) is not None
-    return view in VIEWS or view == "state"  # projector, observer and state are public
+def _display(data: dict[str, Any]) -> str:
+    """The display link's token a projector opened by it sends ("" for none)."""
+    token = data.get("display")
+    return token if isinstance(token, str) else ""
 
 
 @_acknowledged
@@ -68,17 +64,14 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
         raise NotFound(_("No such meeting."))
     view = str(data.get("view", ""))
     person = me()
-    if not may_watch(view, meeting, person):
-        raise NotAllowed(_("You do not have the right to see this screen."))
-    if view == "state":
-        join_room(meeting_room(meeting.id))
-    else:
-        join_room(meeting_room(meeting.id, view))
+    # Who may watch which screen, and in which room (by audience): screens.screen_for.
+    screen = screen_for(view, meeting, person, display=_display(data))
+    join_room(room_of(meeting.id, screen))
     if person is not None:
         join_room(user_room(person.id))
     known = data.get("version")
     if view != "state" and known != meeting.version:
-        emit("fragments", full_fragments(meeting.id, view, person))
+        emit("fragments", full_fragments(meeting.id, screen, person))
     return {"ok": True, "version": meeting.version}
 
 
@@ -87,9 +80,10 @@ def resync(data: dict[str, Any]) -> dict[str, Any]:
     """Send the whole screen again (after a gap in versions or a reconnect)."""
     meeting = db.session.get(Meeting, _number(data, "meeting"))
     view = str(data.get("view", ""))
-    if meeting is None or view not in VIEWS or not may_watch(view, meeting, me()):
+    if meeting is None or view not in VIEWS:
         raise NotAllowed(_("You do not have the right to see this screen."))
-    emit("fragments", full_fragments(meeting.id, view, me()))
+    screen = screen_for(view, meeting, me(), display=_display(data))
+    emit("fragments", full_fragments(meeting.id, screen, me()))
     return {"ok": True, "version": meeting.version}
 
 

@@ -7,6 +7,7 @@ are unique constraints, so a phone that sends twice cannot count twice.
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -107,6 +108,11 @@ class SpeakerKind(enum.StrEnum):
     QUESTION = "question"
 
 
+def new_display_token() -> str:
+    """A fresh secret for a projector's display link."""
+    return secrets.token_urlsafe(24)
+
+
 class Meeting(db.Model):
     """A sitting of a body. `version` grows with every write: screens can tell what they missed."""
 
@@ -128,6 +134,10 @@ class Meeting(db.Model):
     justified: Mapped[bool | None]
     # Printed as a QR code at the door and sent in check-in links.
     join_code: Mapped[str] = mapped_column(String(32))
+    # The projector's own link (/meetings/<id>/projector/<token>): it shows the projector
+    # without signing in, whatever the body's screens setting. Kept in clear, like the
+    # check-in code, because the chair console shows it again; a new one ends the old.
+    display_token: Mapped[str] = mapped_column(String(64), default=new_display_token)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)

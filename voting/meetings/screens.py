@@ -1,6 +1,11 @@
 """The meeting screens (member, chair, projector, observer): which regions each shows, how
 they are rendered, and the renderer the live machinery (`voting.core.live`) calls once a
 change is committed. The same partials render the pages and the pushes.
+
+Each screen is pushed to rooms by audience (`SCREENS`): the observer view of someone
+signed in may name who answered what, the one of someone who is not never does, nor
+does the projector (`meetings/visibility.py` says why); `screen_for` decides who joins
+which, with the body's `screens` setting.
 """
 
 from __future__ import annotations
@@ -11,13 +16,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
 
 from voting.core import live
+from voting.core.errors import NotAllowed
 from voting.core.extensions import db
 from voting.core.live import Rendered, user_room
 from voting.meetings.models import Meeting
+from voting.meetings.permissions import attending_membership, is_chair
 from voting.meetings.services.changes import CHANNEL
+from voting.meetings.services.display import DISPLAY, require_display
 from voting.meetings.state import meeting_state, mine, state_json
+from voting.meetings.visibility import may_watch, names_shown, refusal
 from voting.membership.models import Person
 
 VIEWS = ("member", "chair", "projector", "observer")
@@ -29,9 +39,31 @@ REGIONS_BY_VIEW = {
     "projector": ("status", "poll", "consensus", "speakers", "item"),
     "observer": ("status", "poll", "consensus", "item", "speakers", "agenda"),
 }
+# The rooms screens are pushed to: each room's view (its regions and controls) and
+# whether it may name who answered what in a test for agreement.
+SCREENS = {
+    "member": ("member", True),
+    "chair": ("chair", True),
+    "observer": ("observer", True),  # watched by someone signed in
+    "public": ("observer", False),  # watched by someone not signed in
+    "projector": ("projector", False),  # the projector page, for those who may watch
+    DISPLAY: ("projector", False),  # the projectors opened by the display link
+}
+# The rooms of the JSON state: with names, and without for those not signed in.
+STATE, PUBLIC_STATE = "state", "state-public"
 DEFAULT_JOIN_CACHE_SECONDS = 1.0
 _lock = threading.Lock()
-__all__ = ["REGIONS_BY_VIEW", "VIEWS", "full_fragments", "meeting_room", "publish", "user_room"]
+__all__ = [
+    "REGIONS_BY_VIEW",
+    "SCREENS",
+    "VIEWS",
+    "full_fragments",
+    "meeting_room",
+    "publish",
+    "room_of",
+    "screen_for",
+    "user_room",
+]
 
 
 def meeting_room(meeting_id: int, view: str | None = None) -> str:
@@ -39,15 +71,57 @@ def meeting_room(meeting_id: int, view: str | None = None) -> str:
     return live.room(CHANNEL, meeting_id, view)
 
 
+def room_of(meeting_id: int, screen: str) -> str:
+    """The room of one of `SCREENS`, or of the JSON state (`STATE`, `PUBLIC_STATE`)."""
+    return meeting_room(meeting_id, None if screen == STATE else screen)
+
+
+def screen_for(view: str, meeting: Meeting, person: Any, *, display: str = "") -> str:
+    """Which room `person` joins to watch `view` of the meeting ("state": its JSON state),
+    or a refusal in a sentence. `display`: the display link's token, for the projector.
+
+    The chair console needs the chair; the member screen a membership that attends; the
+    projector opened by its display link only the link; everything else the body's
+    `screens` setting, with names only for those signed in.
+    """
+    refused = _("You do not have the right to see this screen.")
+    if view == "chair":
+        if not is_chair(person, meeting.body):
+            raise NotAllowed(refused)
+        return "chair"
+    if view == "member":
+        if attending_membership(person, meeting.body) is None:
+            raise NotAllowed(refused)
+        return "member"
+    if view == "projector" and display:
+        require_display(meeting, display)
+        return DISPLAY
+    if view not in ("projector", "observer", STATE):
+        raise NotAllowed(refused)
+    if not may_watch(person, meeting):
+        raise NotAllowed(refusal(person, meeting))
+    named = names_shown(person, meeting)
+    if view == "projector":
+        return "projector"
+    if view == "observer":
+        return "observer" if named else "public"
+    return STATE if named else PUBLIC_STATE
+
+
 def publish(meeting_id: int, regions: Iterable[str], *, users: Iterable[int] = ()) -> None:
     """Push the meeting's changed regions to every screen, and `users`' own regions."""
     live.publish(CHANNEL, meeting_id, regions, users=users)
 
 
-def render_regions(state: Any, view: str, regions: Iterable[str], **context: Any) -> str:
-    """The regions of one screen, each a root element with its id and `hx-swap-oob`."""
+def render_regions(
+    state: Any, view: str, regions: Iterable[str], *, named: bool, **context: Any
+) -> str:
+    """The regions of one screen, each a root element with its id and `hx-swap-oob`.
+    `named`: whether they may name who answered what (see `SCREENS`)."""
     return "".join(
-        render_template(f"partials/meeting/{region}.html", s=state, view=view, **context)
+        render_template(
+            f"partials/meeting/{region}.html", s=state, view=view, named=named, **context
+        )
         for region in regions
     )
 
@@ -67,32 +141,38 @@ def render(app: Flask, meeting_id: int, regions: set[str], users: set[int]) -> R
         if meeting is None:
             return None
         state = meeting_state(meeting)
-        screens = {
-            meeting_room(meeting_id, view): render_regions(state, view, shown, push=True)
-            for view in VIEWS
-            if (shown := [r for r in REGIONS_BY_VIEW[view] if r in regions])
-        }
+        made: dict[tuple[str, bool], str] = {}  # rendered once per view and audience
+        screens = {}
+        for screen, (view, named) in SCREENS.items():
+            shown = [r for r in REGIONS_BY_VIEW[view] if r in regions]
+            if not shown:
+                continue
+            if (view, named) not in made:
+                made[view, named] = render_regions(state, view, shown, named=named, push=True)
+            screens[room_of(meeting_id, screen)] = made[view, named]
         personal = {}
         for person_id in users:
             person = db.session.get(Person, person_id)
             if person is not None:
                 personal[person_id] = render_mine(state, mine(meeting, person, state), push=True)
-        return Rendered(state.version, screens, personal, state_json(state))
+        public = {room_of(meeting_id, PUBLIC_STATE): state_json(state, named=False)}
+        return Rendered(state.version, screens, personal, state_json(state, named=True), public)
 
 
-def full_fragments(meeting_id: int, view: str, person: Any) -> dict[str, Any]:
-    """Every region of a screen, and the person's own: what a resync sends."""
+def full_fragments(meeting_id: int, screen: str, person: Any) -> dict[str, Any]:
+    """Every region of a screen (one of `SCREENS`), and the person's own: what a resync
+    sends."""
 
     meeting = db.session.get(Meeting, meeting_id)
     assert meeting is not None
     state = meeting_state(meeting)
-    html = _shared_regions(meeting_id, view, state)
-    if view == "member":
+    html = _shared_regions(meeting_id, screen, state)
+    if screen == "member":
         html += render_mine(state, mine(meeting, person, state), push=True)
     return {"meeting": meeting_id, "version": state.version, "base": -1, "html": html}
 
 
-def _shared_regions(meeting_id: int, view: str, state: Any) -> str:
+def _shared_regions(meeting_id: int, screen: str, state: Any) -> str:
     """A screen's shared regions at the state's version, rendered once for everyone who
     joins within `LIVE_JOIN_CACHE_SECONDS` (a hall of phones arriving together); the
     limit keeps the clocks they show (time left) fresh."""
@@ -101,10 +181,11 @@ def _shared_regions(meeting_id: int, view: str, state: Any) -> str:
     cache = app.extensions.setdefault("voting.meeting_screens", {})
     now = time.monotonic()
     with _lock:
-        hit = cache.get((meeting_id, view))
+        hit = cache.get((meeting_id, screen))
     if hit is not None and hit[0] == state.version and now - hit[1] < keep:
         return hit[2]
-    html = render_regions(state, view, REGIONS_BY_VIEW[view], push=True)
+    view, named = SCREENS[screen]
+    html = render_regions(state, view, REGIONS_BY_VIEW[view], named=named, push=True)
     with _lock:
-        cache[(meeting_id, view)] = (state.version, now, html)
+        cache[(meeting_id, screen)] = (state.version, now, html)
     return html

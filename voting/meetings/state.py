@@ -61,6 +61,11 @@ class ConsensusView:
     def answered(self) -> int:
         return sum(self.counts[a] for a in ANSWERS)
 
+    @property
+    def block_reasons(self) -> list[str]:
+        """The reasons given for blocks, without names: what a public screen may show."""
+        return [reason for _name, answer, reason in self.reasons if answer == "block"]
+
 
 @dataclass
 class MeetingState:
@@ -215,10 +220,15 @@ def mine(meeting: Meeting, person: Person | None, state: MeetingState) -> Mine:
     )
 
 
-def state_json(state: MeetingState) -> dict[str, Any]:
-    """The meeting's state for API clients (the `state` event and GET .../state)."""
+def state_json(state: MeetingState, *, named: bool) -> dict[str, Any]:
+    """The meeting's state for API clients (the `state` event and GET .../state).
+
+    `named`: whether it goes to someone signed in who may watch the meeting. Otherwise it
+    carries no names of who answered a test for agreement, nor its summary, which names
+    those who blocked (see `meetings/visibility.py`).
+    """
     view = state.consensus
-    show_names = state.settings.consensus.show_names
+    show_names = named and state.settings.consensus.show_names
     return {
         "meeting": state.meeting.id,
         "version": state.version,
@@ -241,7 +251,7 @@ def state_json(state: MeetingState) -> dict[str, Any]:
                 "counts": view.counts,
                 "names": view.names if show_names else None,
                 "outcome": view.test.outcome.value,
-                "summary": view.test.summary or view.result.explain(),
+                "summary": (view.test.summary or view.result.explain()) if named else None,
             }
             if view
             else None

@@ -12,15 +12,33 @@ from flask_babel import gettext as _
 
 from voting.ballots.models import PollMode
 from voting.core.api import api_person, int_field, json_body, operation, text_field
-from voting.core.errors import Invalid, NotFound
-from voting.meetings.models import CalledBy, CheckInVia, MeetingKind
-from voting.meetings.services import agenda, consensus, floor, meetings, motions, speaking
+from voting.core.errors import Invalid, NotAllowed, NotFound
+from voting.meetings import visibility
+from voting.meetings.models import CalledBy, CheckInVia, Meeting, MeetingKind
+from voting.meetings.services import (
+    agenda,
+    consensus,
+    display,
+    floor,
+    meetings,
+    motions,
+    speaking,
+)
 from voting.meetings.state import meeting_state, state_json
 from voting.org.services.organisations import by_slug
 
 TAG = "meetings"
 STATE = {"type": "object", "description": "The meeting's state, as in the `state` event"}
 OK = {"type": "object", "properties": {"version": {"type": "integer"}, "id": {"type": "integer"}}}
+
+
+def watched(meeting_id: int) -> Meeting:
+    """The meeting, if the token's owner may watch its screens (the body's `screens`
+    setting), else a 403 saying who may."""
+    meeting = meetings.get_meeting(meeting_id)
+    if not visibility.may_watch(api_person(), meeting):
+        raise NotAllowed(visibility.refusal(api_person(), meeting))
+    return meeting
 
 
 def _done(meeting: Any, made: Any = None) -> dict[str, Any]:
@@ -72,14 +90,34 @@ def schedule(slug: str) -> dict[str, Any]:
         called_by=called_by,
         grounds=text_field(data, "grounds"),
     )
-    return state_json(meeting_state(meeting))
+    return state_json(meeting_state(meeting), named=True)
 
 
 @operation(
-    "/meetings/<int:meeting_id>", "GET", summary="A meeting's state", tag=TAG, response=STATE
+    "/meetings/<int:meeting_id>",
+    "GET",
+    summary="A meeting's state (for those the body's screens setting lets watch)",
+    tag=TAG,
+    response=STATE,
 )
 def get_meeting(meeting_id: int) -> dict[str, Any]:
-    return state_json(meeting_state(meetings.get_meeting(meeting_id)))
+    return state_json(meeting_state(watched(meeting_id)), named=True)
+
+
+@operation(
+    "/meetings/<int:meeting_id>/display-link",
+    "POST",
+    summary="Give the projector a new display link; the old one stops working (chair)",
+    tag=TAG,
+    scope="chair",
+    response={
+        "type": "object",
+        "properties": {"version": {"type": "integer"}, "url": {"type": "string"}},
+    },
+)
+def new_display_link(meeting_id: int) -> dict[str, Any]:
+    meeting = display.new_display_link(api_person(), meetings.get_meeting(meeting_id))
+    return {**_done(meeting), "url": display.link(meeting)}
 
 
 @operation(

@@ -15,6 +15,7 @@ from voting.ballots.models import PollMode
 from voting.core.api import api_person, int_field, json_body, operation, text_field
 from voting.core.errors import Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
+from voting.meetings.api.meetings import watched
 from voting.meetings.models import CardAssignment, Meeting, PollKind
 from voting.meetings.services import floor, meetings, representation
 from voting.meetings.services.motions import get_amendment, get_motion
@@ -90,7 +91,7 @@ def create(meeting_id: int) -> dict[str, Any]:
 
 @operation("/meetings/<int:meeting_id>/polls", "GET", summary="A meeting's polls", tag=TAG)
 def meeting_polls(meeting_id: int) -> dict[str, Any]:
-    meeting = meetings.get_meeting(meeting_id)
+    meeting = watched(meeting_id)
     return {"polls": [poll_json(p) for p in floor.polls_of(meeting)]}
 
 

@@ -18,14 +18,22 @@ from werkzeug.wrappers import Response
 
 from voting.ballots.models import PollMode
 from voting.core.errors import Invalid, NotFound, ServiceError
-from voting.core.extensions import db
+from voting.core.extensions import db, login_manager
 from voting.core.permissions import can
 from voting.core.web import me
-from voting.meetings import events, permissions
+from voting.meetings import events, permissions, visibility
 from voting.meetings.models import CalledBy, CheckInVia, Meeting, MeetingKind
 from voting.meetings.screens import REGIONS_BY_VIEW
-from voting.meetings.services import agenda, consensus, floor, meetings, motions, speaking
-from voting.meetings.state import meeting_state, mine
+from voting.meetings.services import (
+    agenda,
+    consensus,
+    display,
+    floor,
+    meetings,
+    motions,
+    speaking,
+)
+from voting.meetings.state import meeting_state, mine, state_json
 from voting.membership.models import Person
 from voting.org.models import Body
 from voting.org.permissions import Action
@@ -45,21 +53,51 @@ def check_in_url(meeting: Meeting, via: str = "link") -> str:
     return base + path
 
 
-def screen(meeting: Meeting, view: str, status: int = 200, **extra: Any) -> tuple[str, int]:
-    """Render one of the meeting's screens from the same partials the pushes use."""
+def screen(
+    meeting: Meeting, view: str, status: int = 200, *, display_token: str = "", **extra: Any
+) -> tuple[str, int]:
+    """Render one of the meeting's screens from the same partials the pushes use.
+
+    The projector never names who answered what, the observer view only for someone
+    signed in; the check-in code is shown only where `visibility.shows_check_in_code`
+    allows (`display_token`: the projector was opened by its display link).
+    """
+    person = me()
     state = meeting_state(meeting)
+    named = view in ("chair", "member") or (
+        view == "observer" and visibility.names_shown(person, meeting)
+    )
+    shows_code = visibility.shows_check_in_code(person, meeting, display=bool(display_token))
     context: dict[str, Any] = {
         "s": state,
         "view": view,
-        "me": mine(meeting, me(), state),
+        "me": mine(meeting, person, state),
         "push": False,
+        "named": named,
+        "display_token": display_token,
         "regions": REGIONS_BY_VIEW[view],
-        "check_in_url": check_in_url(meeting, "qr" if view == "projector" else "link"),
+        "check_in_url": (
+            check_in_url(meeting, "qr" if view == "projector" else "link") if shows_code else None
+        ),
+        "display_url": display.link(meeting) if view == "chair" else None,
         **extra,
     }
-    if view == "projector":
+    if view == "projector" and shows_code:
         context["qr"] = segno.make(context["check_in_url"]).svg_inline(scale=6, border=2)
     return render_template("meetings/screen.html", **context), status
+
+
+def refused(meeting: Meeting) -> Any:
+    """None if whoever asks may watch the meeting's screens (the body's `screens`
+    setting); otherwise the sign-in page for someone not signed in, or a 403 page saying
+    who may."""
+    person = me()
+    if visibility.may_watch(person, meeting):
+        return None
+    if person is None:
+        return login_manager.unauthorized()
+    message = visibility.refusal(person, meeting)
+    return render_template("error.html", title=_("Not allowed"), message=message), 403
 
 
 def back(meeting: Meeting, view: str = "member") -> Response:
@@ -173,19 +211,45 @@ def chair(meeting_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/meetings/<int:meeting_id>/projector")
 def projector(meeting_id: int):  # type: ignore[no-untyped-def]
-    return screen(db.get_or_404(Meeting, meeting_id), "projector")
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return refused(meeting) or screen(meeting, "projector")
+
+
+@bp.get("/meetings/<int:meeting_id>/projector/<token>")
+def projector_display(meeting_id: int, token: str):  # type: ignore[no-untyped-def]
+    """The projector opened by its display link: no sign-in, whatever the setting."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    try:
+        display.require_display(meeting, token)
+    except NotFound as error:
+        return render_template("error.html", title=_("Not found"), message=error.message), 404
+    page, status = screen(meeting, "projector", display_token=token)
+    # The link is the key: no page it leads to learns it from the Referer.
+    return page, status, {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+@bp.post("/meetings/<int:meeting_id>/display-link")
+@login_required
+def new_display_link(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = display.new_display_link(me(), db.get_or_404(Meeting, meeting_id))
+    flash(_("The projector has a new display link; the old one no longer works."), "success")
+    return redirect(url_for("meetings.chair", meeting_id=meeting.id) + "#display-link", 303)
 
 
 @bp.get("/meetings/<int:meeting_id>/observe")
 def observe(meeting_id: int):  # type: ignore[no-untyped-def]
-    return screen(db.get_or_404(Meeting, meeting_id), "observer")
+    meeting = db.get_or_404(Meeting, meeting_id)
+    return refused(meeting) or screen(meeting, "observer")
 
 
 @bp.get("/meetings/<int:meeting_id>/state")
 def state(meeting_id: int):  # type: ignore[no-untyped-def]
-    from voting.meetings.state import state_json
-
-    return state_json(meeting_state(db.get_or_404(Meeting, meeting_id)))
+    meeting = db.get_or_404(Meeting, meeting_id)
+    person = me()
+    if not visibility.may_watch(person, meeting):
+        status = 401 if person is None else 403
+        return {"error": {"message": visibility.refusal(person, meeting)}}, status
+    return state_json(meeting_state(meeting), named=visibility.names_shown(person, meeting))
 
 
 # --- Check-in ----------------------------------------------------------------------------
