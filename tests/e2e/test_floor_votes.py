@@ -146,6 +146,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
         sign_in(chair, base, CHAIR)
         chair.goto(screen + "/chair")
         link = chair.locator(".break").inner_text().strip()
+        hall = chair.input_value("#display-link-url")  # the projector's own link
         phones = {}
         for unit, email in REPS.items():
             phone = new_screen(browser, contexts)
@@ -156,7 +157,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
             live_connected(phone)
             phones[unit] = phone
         projector = new_screen(browser, contexts, viewport={"width": 1280, "height": 800})
-        projector.goto(screen + "/projector")
+        projector.goto(hall)
         live_connected(projector)
         laptop = new_screen(browser, contexts, viewport={"width": 1280, "height": 900})
         sign_in(laptop, base, CHAIR)

@@ -47,6 +47,7 @@ def test_a_chair_and_three_phones_run_an_item_to_the_hand_over(live_server, brow
         chair.goto(live_server + "/meetings/1/chair")
         link = chair.locator(".break").inner_text().strip()
         assert "/meetings/1/check-in?code=" in link
+        hall = chair.input_value("#display-link-url")  # the projector's own link
 
         phones = {}
         for email in MEMBERS:
@@ -62,7 +63,7 @@ def test_a_chair_and_three_phones_run_an_item_to_the_hand_over(live_server, brow
         projector_context = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(projector_context)
         projector = projector_context.new_page()
-        projector.goto(live_server + "/meetings/1/projector")
+        projector.goto(hall)
         live_connected(projector)
 
         # The chair sees the attendance the phones made, and opens discussion.
