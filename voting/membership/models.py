@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
@@ -176,6 +176,9 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Mailed to the person's address (its secret never shown to whoever sent it), rather
+    # than printed or handed out: opening it proves control of the address.
+    mailed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     membership: Mapped[Membership] = relationship()
 

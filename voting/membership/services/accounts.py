@@ -322,6 +322,16 @@ def change_password(
 
 
 # --- Invitations (join links) ---
+#
+# Who may choose a password through a join link. People are shared between
+# organisations by email, and any organisation's secretary can add an address and make a
+# link for it to print or hand out, so such a link proves nothing about the address. It
+# chooses the password only of a person this organisation alone holds: signing in as
+# them reaches nothing of anyone else's. A person who also belongs to another
+# organisation (or runs the installation) gets a password only from whoever controls
+# their address: through a join link mailed to it (its sender never sees the secret) or
+# a reset link asked for on the sign-in page. Once they have a password, any join link
+# of theirs asks for it and only adds the organisation.
 
 
 class InvitationState(enum.StrEnum):
@@ -365,11 +375,12 @@ JOIN_BODY = _l(
 )
 
 
-def invite(actor: Person, membership: Membership) -> str:
+def invite(actor: Person, membership: Membership, *, mailed: bool = False) -> str:
     """Create a personal join link for a membership and return its secret.
 
     Older links of the same membership that are still open stop working: only the
-    newest link a member was given lets them in.
+    newest link a member was given lets them in. `mailed`: the secret goes to the
+    person's address only, never to the secretary (see the note above).
     """
     require(actor, Action.MANAGE_MEMBERS, membership.organisation)
     secret = new_secret()
@@ -390,6 +401,7 @@ def invite(actor: Person, membership: Membership) -> str:
                 token_hash=digest(secret),
                 created_at=now,
                 expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+                mailed=mailed,
             )
         )
         audit.record(
@@ -397,6 +409,7 @@ def invite(actor: Person, membership: Membership) -> str:
             actor=actor,
             organisation_id=membership.organisation_id,
             membership_id=membership.id,
+            mailed=mailed,
         )
     return secret
 
@@ -432,17 +445,27 @@ def _chosen_memberships(
     return memberships
 
 
-def join_links(
-    actor: Person, organisation: Organisation, membership_ids: Iterable[object]
+def _new_links(
+    actor: Person, organisation: Organisation, membership_ids: Iterable[object], *, mailed: bool
 ) -> list[JoinLink]:
-    """Fresh join links for chosen members of `organisation` (to print or hand out)."""
     memberships = _chosen_memberships(actor, organisation, membership_ids)
     expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_DAYS"])
     with transaction():
         return [
-            JoinLink(m, public_url("auth.join", token=invite(actor, m)), expires_at)
+            JoinLink(m, public_url("auth.join", token=invite(actor, m, mailed=mailed)), expires_at)
             for m in memberships
         ]
+
+
+def join_links(
+    actor: Person, organisation: Organisation, membership_ids: Iterable[object]
+) -> list[JoinLink]:
+    """Fresh join links for chosen members of `organisation` (to print or hand out).
+
+    Such a link lets a person choose their password only if this organisation alone
+    holds them (see the note on invitations); others are asked to prove their address.
+    """
+    return _new_links(actor, organisation, membership_ids, mailed=False)
 
 
 def _mail_join_link(link: JoinLink, organisation: Organisation, outcome: MailOutcome) -> None:
@@ -470,7 +493,7 @@ def send_invitations(
     """
     outcome = MailOutcome()
     with transaction():
-        for link in join_links(actor, organisation, membership_ids):
+        for link in _new_links(actor, organisation, membership_ids, mailed=True):
             after_commit(partial(_mail_join_link, link, organisation, outcome))
     return outcome
 
@@ -528,13 +551,39 @@ def invitation_for(secret: str) -> Invitation:
         raise Conflict(_("This join link has expired. Ask your secretary for a new one."))
     if not invitation.membership.person.is_active_account:
         raise _inactive()
+    if not _may_choose_password(invitation):
+        raise Conflict(
+            _(
+                "This join link cannot choose the password of %(email)s: the address is "
+                "known on this platform through another organisation too, so it must first "
+                "be shown to be yours. On the sign-in page, choose “Forgot your password?”: "
+                "a link to choose one is mailed to the address. Then open this join link "
+                "again, or ask your secretary to mail you one.",
+                email=invitation.membership.person.email,
+            )
+        )
     return invitation
+
+
+def _may_choose_password(invitation: Invitation) -> bool:
+    """Whether the link may set its person's password, or has none to set (see the note
+    on invitations): mailed to them, or for a person only this organisation holds."""
+    person = invitation.membership.person
+    if person.password_hash is not None or invitation.mailed:
+        return True
+    here = invitation.membership.organisation_id
+    return not person.is_operator and all(
+        held.organisation_id == here for held in (*person.memberships, *person.roles)
+    )
 
 
 def accept_invitation(secret: str, password: str, confirmation: str = "") -> Invitation:
     """Join through a link: choose a password, or, with an account already, confirm it.
 
-    Returns the used invitation; the caller signs its person in.
+    A printed link chooses the password only of a person this organisation alone holds;
+    for anyone else it is refused, with the way to prove the address (see the note on
+    invitations), checked again under the write lock. Returns the used invitation; the
+    caller signs its person in.
     """
     person = invitation_for(secret).membership.person
     new_hash: str | None = None
