@@ -1,5 +1,6 @@
-"""API: units, attendance, members, roles, bodies and roll imports, through the same
-services as the admin pages (and so the same checks and the same audit entries)."""
+"""API: members, roles and roll imports, through the same services as the admin pages (and
+so the same checks and the same audit entries). The organisation's own records (its
+settings, bodies, units, attendance) are in `voting.org.api`."""
 
 from __future__ import annotations
 
@@ -11,37 +12,12 @@ from voting.core.api import api_person, json_body, operation
 from voting.core.parse import parse_text
 from voting.membership.models import Membership, Role
 from voting.membership.services import members, roll
-from voting.org.api import body_json
-from voting.org.models import AttendanceRecord, Organisation, Unit
+from voting.org.models import Organisation
 from voting.org.permissions import Action
-from voting.org.services import bodies, units
+from voting.org.services import units
 
 TAG = "admin"
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-UNIT = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "name": {"type": "string"},
-        "size": {"type": "integer", "minimum": 0},
-        "delegate_split": {"type": "string", "enum": list(units.DELEGATE_SPLITS)},
-        "members": {"type": "integer"},
-    },
-}
-UNIT_INPUT = {
-    "type": "object",
-    "properties": {k: UNIT["properties"][k] for k in ("kind", "name", "size", "delegate_split")},
-}
-ATTENDANCE = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "held_on": {"type": "string", "format": "date"},
-        "present": {"type": "integer", "minimum": 0},
-        "note": {"type": "string"},
-    },
-}
 MEMBER = {
     "type": "object",
     "properties": {
@@ -84,8 +60,15 @@ ROLE = {
             "type": "string",
             "enum": ["admin", "secretary", "chair", "delegate", "teller", "officer"],
         },
-        "body_id": {"type": ["integer", "null"]},
-        "unit_id": {"type": ["integer", "null"]},
+        "body_id": {
+            "type": ["integer", "null"],
+            "description": "the body the role is held for (null: the whole organisation)",
+        },
+        "body": {"type": ["string", "null"], "description": "that body's slug"},
+        "unit_id": {
+            "type": ["integer", "null"],
+            "description": "the unit a delegate represents, or a unit's secretary keeps",
+        },
         "starts_on": NULLABLE_DATE,
         "ends_on": NULLABLE_DATE,
         "note": {"type": "string"},
@@ -100,18 +83,9 @@ ROLE_INPUT = {
             k: ROLE["properties"][k]
             for k in ("kind", "body_id", "unit_id", "starts_on", "ends_on", "note")
         },
+        "body": {"type": ["string", "null"], "description": "instead of body_id: its slug"},
     },
     "required": ["kind"],
-}
-BODY = {
-    "type": "object",
-    "properties": {
-        "slug": {"type": "string"},
-        "name": {"type": "string"},
-        "kind": {"type": "string"},
-        "description": {"type": "string"},
-        "settings": {"type": "object", "description": "BodySettings, as in the presets"},
-    },
 }
 ROLL_REQUEST = {
     "type": "object",
@@ -164,26 +138,6 @@ def _day(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def unit_json(unit: Unit) -> dict[str, Any]:
-    return {
-        "id": unit.id,
-        "kind": unit.kind.value,
-        "name": unit.name,
-        "size": unit.size,
-        "delegate_split": unit.delegate_split,
-        "members": len(unit.memberships),
-    }
-
-
-def attendance_json(record: AttendanceRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "held_on": record.held_on.isoformat(),
-        "present": record.present,
-        "note": record.note,
-    }
-
-
 def member_json(m: Membership) -> dict[str, Any]:
     return {
         "id": m.id,
@@ -204,6 +158,7 @@ def role_json(role: Role) -> dict[str, Any]:
         "name": role.person.name,
         "kind": role.kind.value,
         "body_id": role.body_id,
+        "body": role.body.slug if role.body else None,
         "unit_id": role.unit_id,
         "starts_on": _day(role.starts_on),
         "ends_on": _day(role.ends_on),
@@ -219,95 +174,10 @@ def _admin_org(slug: str) -> Organisation:
     return units.managed_organisation(api_person(), slug, Action.MANAGE_ORGANISATION)
 
 
-# --- units and attendance ---------------------------------------------------------------
-
-
-@operation(
-    "/organisations/<slug>/units", "GET", summary="List units", tag=TAG, response=_list(UNIT)
-)
-def list_units(slug: str) -> list[dict[str, Any]]:
-    return [unit_json(u) for u in _members_org(slug).units]
-
-
-@operation(
-    "/organisations/<slug>/units",
-    "POST",
-    summary="Add a unit",
-    tag=TAG,
-    scope="admin",
-    request={**UNIT_INPUT, "required": ["kind", "name"]},
-    response=UNIT,
-    status=201,
-)
-def create_unit(slug: str) -> dict[str, Any]:
-    return unit_json(units.create_unit(api_person(), _members_org(slug), json_body()))
-
-
-@operation(
-    "/organisations/<slug>/units/<int:unit_id>",
-    "PATCH",
-    summary="Change a unit",
-    tag=TAG,
-    scope="admin",
-    request=UNIT_INPUT,
-    response=UNIT,
-)
-def update_unit(slug: str, unit_id: int) -> dict[str, Any]:
-    unit = units.unit_in(_members_org(slug), unit_id)
-    return unit_json(units.update_unit(api_person(), unit, json_body()))
-
-
-@operation(
-    "/organisations/<slug>/units/<int:unit_id>",
-    "DELETE",
-    summary="Delete a unit without members or delegates",
-    tag=TAG,
-    scope="admin",
-    response={"type": "object"},
-)
-def delete_unit(slug: str, unit_id: int) -> dict[str, Any]:
-    units.delete_unit(api_person(), units.unit_in(_members_org(slug), unit_id))
-    return {"deleted": unit_id}
-
-
-@operation(
-    "/organisations/<slug>/units/<int:unit_id>/attendance",
-    "GET",
-    summary="A unit's meeting attendance, newest first",
-    tag=TAG,
-    response=_list(ATTENDANCE),
-)
-def list_attendance(slug: str, unit_id: int) -> list[dict[str, Any]]:
-    unit = units.unit_in(_members_org(slug), unit_id)
-    return [attendance_json(r) for r in unit.attendance]
-
-
-@operation(
-    "/organisations/<slug>/units/<int:unit_id>/attendance",
-    "POST",
-    summary="Record a meeting's attendance (one record per date)",
-    tag=TAG,
-    scope="admin",
-    request={**ATTENDANCE, "required": ["held_on", "present"]},
-    response=ATTENDANCE,
-    status=201,
-)
-def add_attendance(slug: str, unit_id: int) -> dict[str, Any]:
-    unit = units.unit_in(_members_org(slug), unit_id)
-    return attendance_json(units.add_attendance(api_person(), unit, json_body()))
-
-
-@operation(
-    "/organisations/<slug>/attendance/<int:record_id>",
-    "DELETE",
-    summary="Delete an attendance record",
-    tag=TAG,
-    scope="admin",
-    response={"type": "object"},
-)
-def delete_attendance(slug: str, record_id: int) -> dict[str, Any]:
-    units.delete_attendance(api_person(), units.attendance_in(_members_org(slug), record_id))
-    return {"deleted": record_id}
+def _units_org(slug: str, action: Action = Action.MANAGE_MEMBERS) -> Organisation:
+    """The organisation, for those with `action` in it or in one of its units (a unit's
+    secretary: the services keep them to their unit)."""
+    return units.managed_organisation(api_person(), slug, action, for_a_unit=True)
 
 
 # --- members ------------------------------------------------------------------------------
@@ -329,7 +199,7 @@ def delete_attendance(slug: str, record_id: int) -> dict[str, Any]:
     },
 )
 def list_members(slug: str) -> dict[str, Any]:
-    org = units.managed_organisation(api_person(), slug, Action.VIEW_MEMBERS)
+    org = _units_org(slug, Action.VIEW_MEMBERS)
     found = members.list_members(
         api_person(),
         org,
@@ -357,7 +227,7 @@ def list_members(slug: str) -> dict[str, Any]:
     status=201,
 )
 def add_member(slug: str) -> dict[str, Any]:
-    return member_json(members.add_member(api_person(), _members_org(slug), json_body()))
+    return member_json(members.add_member(api_person(), _units_org(slug), json_body()))
 
 
 @operation(
@@ -370,7 +240,7 @@ def add_member(slug: str) -> dict[str, Any]:
     response=MEMBER,
 )
 def update_member(slug: str, membership_id: int) -> dict[str, Any]:
-    membership = members.membership_in(_members_org(slug), membership_id)
+    membership = members.membership_in(_units_org(slug), membership_id)
     return member_json(members.update_member(api_person(), membership, json_body()))
 
 
@@ -470,107 +340,3 @@ def end_role(slug: str, role_id: int) -> dict[str, Any]:
 def remove_role(slug: str, role_id: int) -> dict[str, Any]:
     members.remove_role(api_person(), members.role_in(_admin_org(slug), role_id))
     return {"deleted": role_id}
-
-
-# --- organisation and bodies --------------------------------------------------------------
-
-
-@operation(
-    "/organisations/<slug>",
-    "PATCH",
-    summary="Rename the organisation or set its languages",
-    tag=TAG,
-    scope="admin",
-    request={
-        "type": "object",
-        "properties": {
-            "name": {"type": "string"},
-            "languages": {
-                "type": "array",
-                "items": {"type": "string", "enum": ["en", "fr", "de", "es"]},
-            },
-        },
-    },
-    response={"type": "object"},
-)
-def update_organisation(slug: str) -> dict[str, Any]:
-    org = bodies.update_organisation(api_person(), _admin_org(slug), json_body())
-    return {"slug": org.slug, "name": org.name, "languages": org.languages}
-
-
-@operation(
-    "/organisations/<slug>/bodies",
-    "GET",
-    summary="List bodies with their rules",
-    tag=TAG,
-    response=_list(BODY),
-)
-def list_bodies(slug: str) -> list[dict[str, Any]]:
-    return [body_json(b) for b in _admin_org(slug).bodies]
-
-
-@operation(
-    "/organisations/<slug>/bodies",
-    "POST",
-    summary="Add a body (rules start from the defaults)",
-    tag=TAG,
-    scope="admin",
-    request={
-        "type": "object",
-        "properties": {k: {"type": "string"} for k in ("kind", "slug", "name", "description")},
-        "required": ["kind", "slug", "name"],
-    },
-    response=BODY,
-    status=201,
-)
-def create_body(slug: str) -> dict[str, Any]:
-    return body_json(bodies.create_body(api_person(), _admin_org(slug), json_body()))
-
-
-@operation(
-    "/organisations/<slug>/bodies/<body_slug>",
-    "GET",
-    summary="A body with its rules",
-    tag=TAG,
-    response=BODY,
-)
-def get_body(slug: str, body_slug: str) -> dict[str, Any]:
-    return body_json(bodies.body_in(_admin_org(slug), body_slug))
-
-
-@operation(
-    "/organisations/<slug>/bodies/<body_slug>",
-    "PATCH",
-    summary="Change a body: name, description, and settings (merged over the current "
-    "ones; lists are replaced). Invalid settings: 422 with `field` the setting's path.",
-    tag=TAG,
-    scope="admin",
-    request={
-        "type": "object",
-        "properties": {
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "settings": {"type": "object"},
-        },
-    },
-    response=BODY,
-)
-def update_body(slug: str, body_slug: str) -> dict[str, Any]:
-    body = bodies.body_in(_admin_org(slug), body_slug)
-    data = json_body()
-    if isinstance(data.get("settings"), dict):
-        data["settings"] = bodies.merge_settings(body.settings.to_dict(), data["settings"])
-    return body_json(bodies.update_body(api_person(), body, data))
-
-
-@operation(
-    "/organisations/<slug>/bodies/<body_slug>",
-    "DELETE",
-    summary="Delete a body and the roles held in it",
-    tag=TAG,
-    scope="admin",
-    response={"type": "object"},
-)
-def delete_body(slug: str, body_slug: str) -> dict[str, Any]:
-    bodies.delete_body(api_person(), bodies.body_in(_admin_org(slug), body_slug))
-    return {"deleted": body_slug}
