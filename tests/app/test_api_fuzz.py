@@ -1,5 +1,6 @@
 """Every API operation, fed generated input that fits its schema and input that does not,
-answers with a clear error or a success: never a server error, never an unreadable one."""
+answers with a clear error or a success: never a server error, never an unreadable one,
+and always in the shape its OpenAPI description declares for that answer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import response_schema_conformance
 from sqlalchemy import select
 
 from tests.fixtures.people import bearer
@@ -55,6 +57,8 @@ def test_every_operation_answers_bad_input_with_a_clear_error(app: Flask, demo: 
             assert response.status_code < 500, (label, response.text[:300])
             if response.status_code >= 400:
                 assert response.json()["error"]["message"], (label, response.text[:300])
+            # A success against its declared schema, a refusal against the Error schema.
+            case.validate_response(response, checks=[response_schema_conformance])
 
         answers_clearly()
 
