@@ -14,6 +14,7 @@ from flask import Flask, current_app, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter, Map
 
+from voting.core import live
 from voting.core.columns import LARGEST_INTEGER
 from voting.core.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     from voting.core.database import configure_engine
 
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, synchronous=app.config["SQLITE_SYNCHRONOUS"])
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True
     )
@@ -52,7 +53,13 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["REDIS_URL"],
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+        # Browsers' Origin checked at connection against PUBLIC_URL (see core.live).
+        cors_allowed_origins=live.origin_check(app),
+        max_http_buffer_size=app.config["SOCKETIO_MAX_EVENT_BYTES"],
+        # Each connection's events run in turn, in the greenlet that reads them: a client
+        # sending faster than it is served is held back by its own connection (and cut
+        # off by its budget) instead of queueing work ahead of every other screen.
+        async_handlers=False,
     )
 
     # Ids in addresses fit the database's integers; larger ones are simply not found.

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
 LANGUAGES = ("en", "fr", "de", "es")
+
+
+def private_folder(instance: Path) -> None:
+    """The instance folder (the secret key, the SQLite database) is its owner's alone:
+    made so, or tightened if an older installation left it readable by others."""
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if instance.stat().st_mode & 0o077:
+        instance.chmod(0o700)
 
 
 def _secret_key(instance: Path) -> str:
@@ -16,8 +25,12 @@ def _secret_key(instance: Path) -> str:
         return key
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
+        # Created readable by its owner only: never, even for a moment, by anyone else.
+        with suppress(FileExistsError):  # another worker starting at the same moment
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(48))
+    if path.stat().st_mode & 0o077:
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -25,6 +38,7 @@ def _secret_key(instance: Path) -> str:
 def from_environment(instance: Path) -> dict[str, object]:
     """Build the Flask config mapping; every key can be overridden by create_app(config=...)."""
     env = os.environ.get
+    private_folder(instance)
     database = env("DATABASE_URL", f"sqlite:///{instance / 'voting.sqlite3'}")
     if database.startswith("postgres://"):  # the scheme some hosts still hand out
         database = "postgresql://" + database.removeprefix("postgres://")
@@ -75,4 +89,22 @@ def from_environment(instance: Path) -> dict[str, object]:
         # Group commit (voting.services.batch): how long the writer gathers, how many at most.
         "BATCH_WINDOW_MS": float(env("BATCH_WINDOW_MS", "5")),
         "BATCH_MAX": int(env("BATCH_MAX", "500")),
+        # SQLite: FULL syncs the log at every commit, so an acknowledged vote survives a
+        # power loss; NORMAL (faster) may lose the last commits then (not on a crash).
+        "SQLITE_SYNCHRONOUS": env("SQLITE_SYNCHRONOUS", "FULL").upper(),
+        # Socket.IO: pages of other sites may not connect (beyond PUBLIC_URL, these
+        # origins may, comma-separated); each connection's budget of events (a burst,
+        # refilled per second), closed once that many are refused before it refills;
+        # the largest message it may send.
+        "SOCKETIO_ALLOWED_ORIGINS": [
+            o for o in env("SOCKETIO_ALLOWED_ORIGINS", "").split(",") if o
+        ],
+        "SOCKETIO_EVENT_BURST": int(env("SOCKETIO_EVENT_BURST", "20")),
+        "SOCKETIO_EVENT_RATE": float(env("SOCKETIO_EVENT_RATE", "10")),
+        "SOCKETIO_FLOOD_EVENTS": int(env("SOCKETIO_FLOOD_EVENTS", "50")),
+        "SOCKETIO_MAX_EVENT_BYTES": int(env("SOCKETIO_MAX_EVENT_BYTES", "100000")),
+        # Who may show the pages in a frame: nobody by default; the display pages (the
+        # projector) may be embedded by these sources ("'self' https://screens.example").
+        "FRAME_ANCESTORS": env("FRAME_ANCESTORS", "'none'"),
+        "DISPLAY_FRAME_ANCESTORS": env("DISPLAY_FRAME_ANCESTORS", "'none'"),
     }

@@ -8,18 +8,28 @@ rendered once, with the latest state; 0 publishes at once.
 Each `fragments` event carries the subject's `version` and the `base` version of the
 previous event sent for it: a screen that knows a version older than `base` has missed
 an event and asks for a full resync.
+
+Connections: a browser may connect only from the site's own address (`PUBLIC_URL`, and
+`SOCKETIO_ALLOWED_ORIGINS`), and each connection spends its events from a budget (a
+token bucket); a connection that keeps sending beyond it is disconnected.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from flask_socketio import disconnect
 
 from voting.core.extensions import socketio
+from voting.core.throttle import TooFast
 
 DEFAULT_COALESCE_SECONDS = 0.1
 
@@ -110,3 +120,117 @@ def flush(app: Flask, channel: str, key: int, regions: set[str], users: set[int]
     if rendered.screens:
         for state_room, state in rendered.states.items():
             socketio.emit("state", state, to=state_room)
+
+
+# --- connections: where from, and how much each may send ---------------------------------
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> str:
+    """The origin of an address as a browser sends it: scheme://host[:port], the default
+    port left out ("https://vote.example.org/meetings" gives "https://vote.example.org")."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    try:
+        port = parts.port
+    except ValueError:  # not a port: no origin of ours
+        return ""
+    if port in (None, _DEFAULT_PORTS.get(scheme)):
+        return f"{scheme}://{host}"
+    return f"{scheme}://{host}:{port}"
+
+
+def allowed_origins(config: Any) -> set[str]:
+    """The origins whose pages may open a Socket.IO connection: `PUBLIC_URL`'s, and the
+    ones listed in `SOCKETIO_ALLOWED_ORIGINS`."""
+    extra = config.get("SOCKETIO_ALLOWED_ORIGINS") or ()
+    if isinstance(extra, str):
+        extra = extra.split(",")
+    return {origin(url) for url in (config["PUBLIC_URL"], *extra) if url.strip()}
+
+
+def origin_check(app: Flask) -> Callable[[str | None], bool]:
+    """For python-socketio's `cors_allowed_origins`: whether a browser's `Origin` may
+    connect. Read from the settings at each connection, so a change applies at once.
+    A request without an `Origin` (not a browser) is not checked by the library."""
+
+    def allowed(requested: str | None) -> bool:
+        return requested is not None and origin(requested) in allowed_origins(app.config)
+
+    return allowed
+
+
+class Budget:
+    """A connection's budget of events: `burst` at once, refilled at `rate` a second. A
+    connection refused `flood` events before its budget is full again keeps sending
+    faster than any screen does: it is to be closed."""
+
+    def __init__(self, burst: int, rate: float, flood: int) -> None:
+        self.burst, self.rate, self.flood = burst, rate, flood
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+        self.refused = 0  # events refused since the budget was last full
+        self.lock = threading.Lock()
+
+    def spend(self) -> bool | None:
+        """Take one event from the budget: True if it may run, False if it is refused,
+        None (once) when the refusals reach `flood`."""
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens == self.burst:  # quiet long enough to refill: a fresh start
+                self.refused = 0
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return True
+            self.refused += 1
+            return None if self.refused == self.flood else False
+
+
+_BUDGET = "voting.event_budget"  # kept in the connection's WSGI environ: it dies with it
+
+
+def charge_event() -> None:
+    """In a Socket.IO handler: count the event against its connection's budget.
+
+    Refused beyond the budget (`SOCKETIO_EVENT_BURST` at once, `SOCKETIO_EVENT_RATE` a
+    second), with a message; after `SOCKETIO_FLOOD_EVENTS` refusals (before the budget
+    refilled) the connection is closed. Checked before any other work, so that a flood
+    costs little.
+
+    Each event first gives the other connections their turn: under gevent the greenlet
+    reading a connection does not yield while its socket holds data, so a client sending
+    without pause would otherwise hold the whole process until it stopped.
+    """
+    socketio.sleep(0)
+    budget = request.environ.get(_BUDGET)
+    if budget is None:
+        config = current_app.config
+        budget = request.environ.setdefault(
+            _BUDGET,
+            Budget(
+                int(config["SOCKETIO_EVENT_BURST"]),
+                float(config["SOCKETIO_EVENT_RATE"]),
+                int(config["SOCKETIO_FLOOD_EVENTS"]),
+            ),
+        )
+    allowed = budget.spend()
+    if allowed:
+        return
+    if allowed is None:
+        logging.getLogger(__name__).warning(
+            "Socket.IO connection from %s closed: it kept sending beyond its budget",
+            request.remote_addr,
+        )
+        server = socketio.server
+        transport = server.manager.eio_sid_from_sid(request.sid, request.namespace)  # type: ignore[attr-defined]
+        disconnect()
+        # The transport too: a client that ignores being disconnected would go on sending,
+        # and every message would still be read.
+        if transport is not None:
+            server.eio.disconnect(transport)
+    raise TooFast(_("Too many events in a short time. Wait a moment and try again."))

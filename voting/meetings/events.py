@@ -11,12 +11,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room
 
 from voting.ballots.models import Poll
 from voting.ballots.services import polls
-from voting.core import batch, deadlines, throttle
+from voting.core import batch, deadlines, live, throttle
+from voting.core.api import text_field
+from voting.core.columns import LARGEST_INTEGER
 from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.core.extensions import db, socketio
 from voting.core.web import me
@@ -27,26 +30,42 @@ from voting.meetings.services.agenda import get_item
 
 
 def _acknowledged(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
-    """Turn refusals into an error acknowledgement instead of a dropped event."""
+    """Every event gets an answer: the handler's, or an error acknowledgement with a
+    message for a refusal, an event beyond the connection's budget (`core.live`) or
+    arguments that are not what the event takes. Never a traceback for what a client
+    sends; a fault of ours is logged and answered with a message too."""
 
     @wraps(handler)
-    def wrapped(data: Any = None) -> dict[str, Any]:
+    def wrapped(data: Any = None, *more: Any) -> dict[str, Any]:
         try:
-            if not isinstance(data, dict):
-                raise Invalid(_("The event needs an object of arguments."))
+            live.charge_event()
+            if not isinstance(data, dict) or more:
+                raise Invalid(_("The event needs one object of arguments."))
             return handler(data)
         except ServiceError as error:
             db.session.rollback()
             return {"error": {"message": error.message, "field": error.field}}
+        except Exception:
+            db.session.rollback()
+            # A connection closed while its event ran (joining a room fails then) has
+            # nobody left to answer: not a fault.
+            if socketio.server.manager.is_connected(request.sid, request.namespace):
+                current_app.logger.exception("The Socket.IO event %s failed", handler.__name__)
+            return {"error": {"message": _("Something went wrong. Nothing was changed.")}}
 
     return wrapped
 
 
 def _number(data: dict[str, Any], key: str) -> int:
+    """An id: a whole number (or its digits as text) that a record can have."""
     value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value) if len(value) <= len(str(LARGEST_INTEGER)) else LARGEST_INTEGER + 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Invalid(_("%(name)s must be a number.", name=key), field=key)
-    return int(value)
+    if value > LARGEST_INTEGER:
+        raise Invalid(_("This number is too large."), field=key)
+    return value
 
 
 def _display(data: dict[str, Any]) -> str:
@@ -106,8 +125,8 @@ def answer(data: dict[str, Any]) -> dict[str, Any]:
         consensus.answer,
         me(),
         test,
-        str(data.get("response", "")),
-        str(data.get("reason", "")),
+        text_field(data, "response"),
+        text_field(data, "reason"),
         result=_version(test.item.meeting_id),
     )
     return {"ok": True, "version": version}
@@ -122,8 +141,8 @@ def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
         speaking.raise_hand,
         me(),
         item,
-        str(data.get("kind", "contribution")),
-        str(data.get("viewpoint") or ""),
+        text_field(data, "kind", "contribution"),
+        text_field(data, "viewpoint"),
         result=lambda request_: (request_.id, version(request_)),
     )
     return {"ok": True, "version": now, "request": request_id}
@@ -149,14 +168,18 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     poll_id = _number(data, "poll")
     throttle.vote_allowed(me())
     meeting_id = floor.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
-    keys, split, choice = data.get("keys"), data.get("split"), data.get("choice")
+    keys, split = data.get("keys"), data.get("split")
+    choice = text_field(data, "choice") or None
     if keys is not None and (
         not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
     ):
         raise Invalid(_("keys must be a list of texts."), field="keys")
     if split is not None and (
         not isinstance(split, dict)
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in split.values())
+        or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= LARGEST_INTEGER
+            for v in split.values()
+        )
     ):
         raise Invalid(_("split gives a whole number of votes per choice."), field="split")
     version = _version(meeting_id)
@@ -164,7 +187,7 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
         polls.cast,
         me(),
         batch.ref(Poll, poll_id),
-        choice=choice if isinstance(choice, str) else None,
+        choice=choice,
         split=split or None,
         keys=keys or None,
         confirm_against_mandate=data.get("confirm_against_mandate") is True,
@@ -190,7 +213,17 @@ HANDLERS: dict[str, Callable[..., Any]] = {
 }
 
 
+def unknown(event: Any = None, *_arguments: Any) -> dict[str, Any]:
+    """An event no handler takes: counted against the budget like any other, and refused."""
+    try:
+        live.charge_event()
+    except ServiceError as error:
+        return {"error": {"message": error.message, "field": error.field}}
+    return {"error": {"message": _("There is no such event.")}}
+
+
 def register() -> None:
     """Bind the handlers to the app's Socket.IO server (once per app)."""
     for name, handler in HANDLERS.items():
         socketio.on(name)(handler)
+    socketio.on("*")(unknown)
