@@ -143,11 +143,15 @@ def erase_deleted(*tables: str) -> None:
     """
     engine = db.engine
     if engine.dialect.name == "sqlite":
+        # Truncating waits for readers to leave the log: wait a moment at most (a busy wait
+        # would hold up every phone), else SQLite's next checkpoints overwrite it.
         raw = engine.raw_connection()
         try:
-            busy, _log, _done = raw.driver_connection.execute(
-                "PRAGMA wal_checkpoint(TRUNCATE)"
-            ).fetchone()
+            connection = raw.driver_connection
+            (patience,) = connection.execute("PRAGMA busy_timeout").fetchone()
+            connection.execute("PRAGMA busy_timeout=200")
+            busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            connection.execute(f"PRAGMA busy_timeout={int(patience)}")
         finally:
             raw.close()
         if busy:
