@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import CONFIG
-from tests.fixtures.people import csrf_token
+from tests.fixtures.people import NEW_PASSWORD, change_password, csrf_token
 from tests.smtp import Inbox
 from voting.app import create_app
 from voting.core.audit import AuditEvent
@@ -22,7 +22,6 @@ from voting.demo import DEMO_PASSWORD
 VICTIM = "ana@wri.example"
 ATTACKER_ADDRESS = "10.0.0.66"
 VICTIM_ADDRESS = "192.0.2.10"
-NEW_PASSWORD = "a long new password"
 
 
 def attempt(client: FlaskClient, email: str, password: str, address: str, **headers: str) -> int:
@@ -151,21 +150,6 @@ def test_behind_a_proxy_an_address_the_client_made_up_is_not_believed(proxied: F
     # The client sends its own X-Forwarded-For; the proxy appends the address it saw.
     tries = [via_proxy(attacker, VICTIM, "guess", f"10.9.9.{n}, 203.0.113.9") for n in range(7)]
     assert tries == [422] * 5 + [429, 429]
-
-
-def change_password(client: FlaskClient, **request: object) -> None:
-    page = client.get("/account").get_data(as_text=True)
-    answer = client.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf_token(page),
-            "current_password": DEMO_PASSWORD,
-            "password": NEW_PASSWORD,
-            "confirmation": NEW_PASSWORD,
-        },
-        **request,  # type: ignore[arg-type]
-    )
-    assert answer.status_code == 303
 
 
 def recorded_address() -> object:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.conftest import CONFIG
-from tests.fixtures.people import csrf_token, person
+from tests.fixtures.people import change_password, csrf_token, person
 from voting.app import create_app
 from voting.core.columns import utcnow
 from voting.core.database import transaction
@@ -20,7 +20,6 @@ from voting.core.extensions import db
 from voting.demo import DEMO_PASSWORD
 from voting.membership.models import SignIn
 
-NEW_PASSWORD = "a long new password"
 SESSION = "session"
 REMEMBER = "remember_token"
 
@@ -51,20 +50,6 @@ def copy_of(client: FlaskClient, app: Flask, *names: str) -> FlaskClient:
         assert cookie is not None, f"no {name} cookie"
         thief.set_cookie(name, cookie.value, domain="localhost")
     return thief
-
-
-def change_password(client: FlaskClient) -> None:
-    page = client.get("/account").get_data(as_text=True)
-    answer = client.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf_token(page),
-            "current_password": DEMO_PASSWORD,
-            "password": NEW_PASSWORD,
-            "confirmation": NEW_PASSWORD,
-        },
-    )
-    assert answer.status_code == 303
 
 
 def test_a_copied_session_cookie_stops_working_at_sign_out(app: Flask, demo) -> None:

@@ -15,20 +15,24 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from tests.fixtures.floor import WRI_CHAIR, open_poll
-from tests.fixtures.people import csrf_token, person, sign_in, token_for
+from tests.fixtures.people import (
+    NEW_PASSWORD,
+    change_password,
+    csrf_token,
+    person,
+    sign_in,
+    token_for,
+)
 from tests.smtp import Inbox
 from voting.app import create_app
 from voting.core.api import SCOPES, operation
 from voting.core.columns import utcnow
 from voting.core.database import transaction
 from voting.core.extensions import db
-from voting.demo import DEMO_PASSWORD
 from voting.meetings.models import Meeting
 from voting.membership.models import ApiToken
 from voting.membership.services import accounts
 from voting.membership.services.tokens import digest
-
-NEW_PASSWORD = "a long new password"
 
 
 def auth(secret: str) -> dict[str, str]:
@@ -188,17 +192,7 @@ def test_a_password_change_ends_every_token(app: Flask, demo) -> None:
     sign_in(browser, "xavier@wri.example")
     secret = token_from_the_page(browser, "export", "read", "vote")
     assert script.get("/api/v1/me", headers=auth(secret)).status_code == 200
-    page = browser.get("/account").get_data(as_text=True)
-    changed = browser.post(
-        "/account/password",
-        data={
-            "csrf_token": csrf_token(page),
-            "current_password": DEMO_PASSWORD,
-            "password": NEW_PASSWORD,
-            "confirmation": NEW_PASSWORD,
-        },
-    )
-    assert changed.status_code == 303
+    change_password(browser)
     assert script.get("/api/v1/me", headers=auth(secret)).status_code == 401
     assert browser.get("/account").status_code == 200  # the session that changed it stays
 
