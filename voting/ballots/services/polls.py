@@ -433,29 +433,17 @@ def _close(poll: Poll, actor: Person | None) -> None:
         if poll.status not in (PollStatus.OPEN, PollStatus.COUNTING):
             return
         poll.closed_at = poll.closed_at or utcnow()
-        if poll.is_secret and poll.seal_key is None:  # opened before ballots were sealed
-            _rewrite_shuffled(poll, SecretBallot, "choice")
+        if poll.is_secret:
+            if poll.seal_key is None:  # opened before ballots were sealed
+                _rewrite_shuffled(poll, SecretBallot, "choice")
+            else:
+                private = sealing.private_key(poll.seal_key)
+                if private is None:
+                    _wait_for_tellers(poll, actor)
+                    return
+                _open_envelopes(poll, private)
+                _discard_envelopes(poll)
             _rewrite_shuffled(poll, BallotTracker, "tracker_hash")
-        elif poll.is_secret:
-            private = sealing.private_key(poll.seal_key)
-            if private is None:
-                if poll.status is PollStatus.OPEN:
-                    poll.status = PollStatus.COUNTING
-                    audit.record(
-                        "poll.counting",
-                        actor=actor,
-                        organisation_id=poll.body.organisation_id,
-                        **electorate_of(poll).audit_data(),
-                        poll=poll.id,
-                        by_deadline=actor is None,
-                    )
-                    poll_changed.send(poll, regions=("poll", "item"))
-                return
-            _open_envelopes(poll, private)
-            _rewrite_shuffled(poll, BallotTracker, "tracker_hash")
-            key = poll.seal_key
-            after_commit(lambda: sealing.forget(key))
-            after_commit(lambda: erase_deleted(SealedBallot.__tablename__))
         poll.status = PollStatus.CLOSED
         poll.result = count(poll)
         poll_closed.send(poll, actor=actor)
@@ -473,9 +461,33 @@ def _close(poll: Poll, actor: Person | None) -> None:
         poll_changed.send(poll, regions=("poll", "item", "agenda"))
 
 
+def _wait_for_tellers(poll: Poll, actor: Person | None) -> None:
+    """A secret poll whose key is not in memory stops taking votes until its count."""
+    if poll.status is PollStatus.OPEN:
+        poll.status = PollStatus.COUNTING
+        audit.record(
+            "poll.counting",
+            actor=actor,
+            organisation_id=poll.body.organisation_id,
+            **electorate_of(poll).audit_data(),
+            poll=poll.id,
+            by_deadline=actor is None,
+        )
+        poll_changed.send(poll, regions=("poll", "item"))
+
+
+def _discard_envelopes(poll: Poll) -> None:
+    """Erase a secret poll's envelopes (counted, or annulled unopened) and, once that is
+    committed, its key from memory and the deleted rows from the database's files."""
+    db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
+    key = poll.seal_key
+    after_commit(lambda: sealing.forget(key))
+    after_commit(lambda: erase_deleted(SealedBallot.__tablename__))
+
+
 def _open_envelopes(poll: Poll, private: Any) -> None:
     """Open the sealed ballots in random order; write their votes as unit-weight ballots,
-    shuffled, with fresh keys, all in this transaction; erase the envelopes."""
+    shuffled, with fresh keys, all in this transaction."""
     envelopes = list(
         db.session.scalars(select(SealedBallot.envelope).where(SealedBallot.poll_id == poll.id))
     )
@@ -494,7 +506,6 @@ def _open_envelopes(poll: Poll, private: Any) -> None:
             SecretBallot.__table__.insert(),
             [{"id": random_key(), "poll_id": poll.id, "choice": c} for c in units],
         )
-    db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
 
 
 def _rewrite_shuffled(poll: Poll, model: Any, column: str) -> None:
@@ -527,10 +538,7 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
         poll.status = PollStatus.ANNULLED
         poll.annulled_at = utcnow()
         if poll.is_secret:  # its envelopes are erased unopened
-            db.session.execute(delete(SealedBallot).where(SealedBallot.poll_id == poll.id))
-            key = poll.seal_key
-            after_commit(lambda: sealing.forget(key))
-            after_commit(lambda: erase_deleted(SealedBallot.__tablename__))
+            _discard_envelopes(poll)
         poll.annul_reason = reason
         fresh = None
         if rerun:
