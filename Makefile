@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 %.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
 
 db: $(STAMP) $(COMPILED)
 	$(BIN)/flask voting init-db
@@ -58,7 +58,7 @@ translations: $(STAMP)
 	    $(BIN)/pybabel init -i voting/translations/messages.pot -d voting/translations -l $$l; \
 	done
 	$(BIN)/pybabel update -i voting/translations/messages.pot -d voting/translations
-	$(BIN)/pybabel compile --use-fuzzy -d voting/translations
+	$(BIN)/pybabel compile -d voting/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -64,7 +64,7 @@ def test_every_operation_answers_bad_input_with_a_clear_error(app: Flask, demo: 
 
 
 def test_an_id_too_large_for_the_database_is_not_found(client, demo) -> None:
-    answer = client.get("/api/v1/polls/436824501596715126620160/trackers")
+    answer = client.get("/polls/436824501596715126620160/result")
     assert answer.status_code == 404
     assert client.get("/meetings/99999999999999999999999").status_code == 404
 

@@ -80,7 +80,7 @@ def test_the_api_runs_a_body_poll_with_the_same_services(client, nmm) -> None:
     assert outsider.status_code == 403
     closed = client.post(f"/api/v1/polls/{poll['id']}/close", headers=nia, json={}).get_json()
     assert closed["result"]["outcome"] == "carried" and closed["result"]["totals"]["yes"] == 3
-    published = client.get(f"/api/v1/polls/{poll['id']}/trackers").get_json()
+    published = client.get(f"/api/v1/polls/{poll['id']}/trackers", headers=nia).get_json()
     assert sorted(published["choices"]) == ["no", "yes", "yes", "yes"]
 
 

@@ -81,7 +81,7 @@ def test_a_secret_poll_through_the_api_gives_a_tracker_and_needs_the_privacy_con
     )
     tracker = cast.json["tracker"]
     client.post(f"/api/v1/polls/{poll_id}/close", headers=chair)
-    published = client.get(f"/api/v1/polls/{poll_id}/trackers").json
+    published = client.get(f"/api/v1/polls/{poll_id}/trackers", headers=auth(XAVIER)).json
     from voting.ballots.services.polls import tracker_hash
 
     assert published["trackers"] == [tracker_hash(tracker)]

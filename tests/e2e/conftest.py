@@ -101,6 +101,45 @@ def live_server(live_app: tuple[str, Flask]) -> str:
     return live_app[0]
 
 
+# Every page of every browser test reports what the Content-Security-Policy refused: a
+# test fails when its pages needed an inline script or style, eval, or another origin.
+REPORT_REFUSALS = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "CSP refused " + e.effectiveDirective + " " + (e.blockedURI || "inline") + " at " +
+  e.sourceFile + ":" + e.lineNumber));
+"""
+REFUSED: list[str] = []
+
+
+class WatchedBrowser:
+    """The browser, with each new context watching for what the policy refused."""
+
+    def __init__(self, browser: object) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: object):  # type: ignore[no-untyped-def]
+        context = self._browser.new_context(**options)  # type: ignore[attr-defined]
+        context.add_init_script(REPORT_REFUSALS)
+
+        def watch(message) -> None:  # type: ignore[no-untyped-def]
+            if "Content Security Policy" in message.text or "CSP refused" in message.text:
+                REFUSED.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+        context.on("console", watch)
+        return context
+
+
+@pytest.fixture(autouse=True)
+def policy_refusals() -> Iterator[list[str]]:
+    """What the policy refused on this test's pages: nothing, or the test fails."""
+    REFUSED.clear()
+    yield REFUSED
+    assert REFUSED == [], "the Content-Security-Policy refused:\n" + "\n".join(REFUSED)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     executable = chromium_path()
@@ -112,7 +151,7 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
 
 

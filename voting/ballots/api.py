@@ -324,10 +324,10 @@ def vote(poll_id: int) -> dict[str, Any]:
 @operation(
     "/polls/<int:poll_id>/trackers",
     "GET",
-    summary="After a secret poll: the tracker hashes (sorted) and the choices (shuffled), apart",
+    summary="After a secret poll: the tracker hashes (sorted) and the choices (shuffled), "
+    "apart (for those who may read the poll)",
     tag=TAG,
-    auth=False,
 )
 def trackers(poll_id: int) -> dict[str, Any]:
-    poll = _poll(poll_id)
+    poll = _readable(poll_id)
     return {"trackers": polls.published_trackers(poll), "choices": polls.published_choices(poll)}

@@ -3,9 +3,22 @@ helpers. Views are thin: they parse input, call a service, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -81,6 +94,50 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def content_security_policy(frame_ancestors: str) -> str:
+    """What a page may load: its own scripts, styles and sockets only; no inline script or
+    style, no eval, no plugin; forms post to this site; framed only by `frame_ancestors`."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+        )
+    )
+
+
+def embeddable(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A display page (the projector) that DISPLAY_FRAME_ANCESTORS may show in a frame."""
+
+    @wraps(view)
+    def marked(*args: Any, **kwargs: Any) -> Any:
+        g.embeddable = True
+        return view(*args, **kwargs)
+
+    return marked
+
+
+def protect(response: Response) -> Response:
+    """Headers every answer carries; a page that set its own keeps them."""
+    key = "DISPLAY_FRAME_ANCESTORS" if g.get("embeddable") else "FRAME_ANCESTORS"
+    ancestors = current_app.config[key]
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", content_security_policy(ancestors))
+    if ancestors.strip() == "'none'":
+        headers.setdefault("X-Frame-Options", "DENY")  # browsers without frame-ancestors
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
 def register_shared(app: Flask) -> None:
     """Register the areas several domains add to (admin pages, the API), once they have."""
     from voting.core.api import bp as api
@@ -90,7 +147,8 @@ def register_shared(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Error pages and template helpers for every page."""
+    """Error pages, security headers and template helpers for every page."""
+    app.after_request(protect)
 
     @app.context_processor
     def template_helpers() -> dict[str, object]:

@@ -18,6 +18,7 @@ from voting.ballots.models import Poll, PollStatus
 from voting.core.columns import utcnow
 from voting.core.errors import Conflict
 from voting.core.extensions import db
+from voting.meetings import visibility
 from voting.meetings.models import (
     CardAssignment,
     CheckIn,
@@ -104,6 +105,10 @@ class MeetingElectorate(Electorate):
 
     def require_manager(self, actor: Person | None) -> None:
         require_chair(actor, self.meeting)
+
+    def may_read(self, actor: Person | None) -> bool:
+        """Those the body's `screens` setting lets watch the meeting, and its chair."""
+        return self.manages(actor, self.body) or visibility.may_watch(actor, self.meeting)
 
     def check_can_open(self) -> None:
         if self.meeting.status is not MeetingStatus.OPEN:

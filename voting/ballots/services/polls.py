@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -933,7 +934,7 @@ def new_tracker() -> str:
 
 def choice_label(choice: str) -> str:
     """A choice as people read it: For, Against, Abstain, or the option's own text."""
-    labels = {"yes": _("For"), "no": _("Against"), "abstain": _("Abstain")}
+    labels = {"yes": pgettext("vote", "For"), "no": _("Against"), "abstain": _("Abstain")}
     return labels.get(choice, choice)
 
 

@@ -20,7 +20,7 @@ from voting.ballots.models import PollMode
 from voting.core.errors import Invalid, NotFound, ServiceError
 from voting.core.extensions import db, login_manager
 from voting.core.permissions import can
-from voting.core.web import me
+from voting.core.web import embeddable, me
 from voting.meetings import events, permissions, visibility
 from voting.meetings.models import CalledBy, CheckInVia, Meeting, MeetingKind
 from voting.meetings.screens import REGIONS_BY_VIEW
@@ -210,12 +210,14 @@ def chair(meeting_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/meetings/<int:meeting_id>/projector")
+@embeddable
 def projector(meeting_id: int):  # type: ignore[no-untyped-def]
     meeting = db.get_or_404(Meeting, meeting_id)
     return refused(meeting) or screen(meeting, "projector")
 
 
 @bp.get("/meetings/<int:meeting_id>/projector/<token>")
+@embeddable
 def projector_display(meeting_id: int, token: str):  # type: ignore[no-untyped-def]
     """The projector opened by its display link: no sign-in, whatever the setting."""
     meeting = db.get_or_404(Meeting, meeting_id)
