@@ -121,6 +121,26 @@ def test_a_chair_schedules_a_meeting_at_short_notice_from_the_list(live, signed_
     assert bad.status_code == 422 and "Give the date and time" in bad.get_data(as_text=True)
 
 
+def test_an_admin_for_one_body_is_offered_to_schedule_its_meetings_only(live, signed_in) -> None:
+    import re as _re
+
+    from voting.core.extensions import db
+    from voting.membership.services.members import assign_role
+    from voting.org.services.organisations import by_slug
+
+    assign_role(
+        person("sam@wsm.example"),
+        by_slug("wsm"),
+        {"email": "mo@wsm.example", "kind": "admin", "body": "delegate-council"},
+    )
+    db.session.commit()
+    listing = signed_in("mo@wsm.example").get("/org/wsm/meetings").get_data(as_text=True)
+    offered = _re.findall(
+        r'<option value="([^"]+)"', listing.split('name="body"')[1].split("</select>")[0]
+    )
+    assert offered == ["delegate-council"]
+
+
 def test_the_api_runs_an_item_through_a_test_for_agreement(live, conference) -> None:
     chair = {"Authorization": f"Bearer {token_for(CHAIR)}"}
     member = {"Authorization": f"Bearer {token_for('quinn@wri.example')}"}

@@ -408,3 +408,35 @@ def test_wsm_emergency_council_decides_it_is_justified_and_its_decisions_need_ra
     titles = [i.title for i in council.items]
     assert titles == ["Ratify: Move the office"]
     assert decision.motions[0].ratification_item_id == council.items[0].id
+
+
+def test_a_delegate_whose_term_ended_no_longer_speaks_for_the_proposing_unit(conference) -> None:
+    from voting.membership.models import Membership, Role, RoleKind
+
+    item = motion_item(conference)
+    motion = item.motions[0]
+    former = person(MEMBERS[2])
+    unit_id = db.session.scalars(
+        select(Membership.unit_id).where(
+            Membership.person_id == former.id, Membership.unit_id.is_not(None)
+        )
+    ).first()
+    assert unit_id is not None
+    motion.unit_id = unit_id
+    role = Role(
+        person_id=former.id,
+        organisation_id=conference.body.organisation_id,
+        kind=RoleKind.DELEGATE,
+        unit_id=unit_id,
+        ends_on=utcnow().date() - timedelta(days=1),
+    )
+    db.session.add(role)
+    db.session.commit()
+    amendment = motions.propose_amendment(
+        person(MEMBERS[1]), motion, text="Sections report within six months.", paragraph=2
+    )
+    with pytest.raises(NotAllowed, match="proposer"):
+        motions.accept_friendly(former, amendment)
+    role.ends_on = None  # re-elected: a current delegate of the unit
+    db.session.commit()
+    assert motions.accept_friendly(former, amendment).status is AmendmentStatus.FRIENDLY

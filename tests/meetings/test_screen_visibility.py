@@ -294,3 +294,28 @@ def test_the_setting_takes_one_of_three_values(live: Flask, conference: Meeting)
     with pytest.raises(Invalid):
         screens(conference, "everyone")
     assert db.session.get(Meeting, conference.id).body.settings.screens == "organisation"
+
+
+def test_a_teller_for_one_body_is_its_staff_and_no_other_bodys(
+    live: Flask, conference: Meeting, signed_in: Any
+) -> None:
+    """A teller appointed for the Executive only checks people in there: they see its
+    screens (kept to those attending) and its check-in code, not the conference's code."""
+    from voting.membership.services.members import assign_role
+    from voting.org.services.organisations import by_slug
+
+    executive = new_meeting("wri", "executive", WRI_CHAIR, "Budget")
+    wri = by_slug("wri")
+    teller = "xenia@wri.example"
+    assign_role(
+        person(WRI_SECRETARY),
+        wri,
+        {"email": teller, "kind": "teller", "body": executive.body.slug},
+    )
+    db.session.commit()
+    client = signed_in(teller)
+    page = client.get(f"/meetings/{executive.id}/observe")
+    assert page.status_code == 200
+    assert executive.join_code in page.get_data(as_text=True)
+    other = client.get(f"/meetings/{conference.id}/observe").get_data(as_text=True)
+    assert conference.join_code not in other

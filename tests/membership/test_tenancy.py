@@ -344,3 +344,57 @@ def test_another_organisations_body_is_no_body_for_a_role(client: FlaskClient, d
         )
         assert answer.status_code == 422, answer.text
         assert answer.get_json()["error"]["field"] == next(iter(body))
+
+
+def test_a_branch_secretary_keeps_their_branchs_roll_in_the_pages(
+    client: FlaskClient, dublin: str
+) -> None:
+    """The same rights in the admin pages as in the API: their own branch's members to
+    find, add and change; no other branch, no import, no lapsing of the whole roll."""
+    from tests.fixtures.people import sign_in
+
+    sign_in(client, dublin)
+    dashboard = client.get("/admin/isn/").get_data(as_text=True)
+    assert "The members of Dublin North" in dashboard and "Import a roll" not in dashboard
+    listing = client.get("/admin/isn/members")
+    assert listing.status_code == 200
+    text = listing.get_data(as_text=True)
+    assert "Aoife Member" in text and "Brian Member" not in text  # Brian is Cork's
+    assert "Due to lapse" not in text and "Import a roll" not in text
+
+    nia = "nia@isn.example"
+    everyone = api(client, "GET", "/organisations/isn/members", nia).get_json()["members"]
+    brian = next(m for m in everyone if m["name"] == "Brian Member")
+    aoife = next(m for m in everyone if m["name"] == "Aoife Member")
+    assert client.get(f"/admin/isn/members/{brian['id']}").status_code == 403
+    own = client.get(f"/admin/isn/members/{aoife['id']}").get_data(as_text=True)
+    assert "Dublin North" in own and ">Cork<" not in own and "No unit" not in own
+
+    form = client.get("/admin/isn/members/new").get_data(as_text=True)
+    token = TOKEN.search(form).group(1)  # type: ignore[union-attr]
+    units = units_of(client, "isn", nia)
+    added = client.post(
+        "/admin/isn/members/new",
+        data={
+            "csrf_token": token,
+            "name": "Cora Cork",
+            "email": "cora@isn.example",
+            "unit_id": units["Cork"]["id"],
+            "status": "full",
+        },
+    )
+    assert added.status_code == 403 and "own unit" in added.get_data(as_text=True)
+    assert "Cora Cork" not in client.get("/admin/isn/members").get_data(as_text=True)
+    added = client.post(
+        "/admin/isn/members/new",
+        data={
+            "csrf_token": token,
+            "name": "Cora Cork",
+            "email": "cora@isn.example",
+            "unit_id": units["Dublin North"]["id"],
+            "status": "full",
+        },
+    )
+    assert added.status_code == 303
+    assert "Cora Cork" in client.get("/admin/isn/members").get_data(as_text=True)
+    assert client.get("/admin/isn/roles").status_code == 403

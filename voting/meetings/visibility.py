@@ -51,7 +51,7 @@ PUBLIC, ORGANISATION, ATTENDING = "public", "organisation", "attending"
 def is_staff(person: Any, meeting: Meeting) -> bool:
     """The chair or check-in staff of the meeting: those who hand out the check-in code."""
     body = meeting.body
-    return is_chair(person, body) or can(person, CHECK_IN, body.organisation_id)
+    return is_chair(person, body) or can(person, CHECK_IN, body.organisation_id, body=body)
 
 
 def is_member_of_organisation(person: Any, meeting: Meeting) -> bool:

@@ -64,6 +64,13 @@ def notice_short_by(body: Body, scheduled_for: datetime, given_at: datetime) -> 
     return required - given if given < required else None
 
 
+def may_schedule(actor: Person | None, body: Body) -> bool:
+    """The body's chair, or an admin of its organisation or of that body."""
+    return is_chair(actor, body) or can(
+        actor, Action.MANAGE_ORGANISATION, body.organisation, body=body
+    )
+
+
 def schedule_meeting(
     actor: Person | None,
     body: Body,
@@ -81,9 +88,7 @@ def schedule_meeting(
     justified; a regular meeting of the body that ratifies emergency decisions gets an
     item for each one still waiting.
     """
-    if not is_chair(actor, body) and not can(
-        actor, Action.MANAGE_ORGANISATION, body.organisation, body=body
-    ):
+    if not may_schedule(actor, body):
         raise NotAllowed(_("Only the chair or an admin can schedule a meeting."))
     title = title.strip()
     if not title:

@@ -7,6 +7,8 @@ paragraph, or with no paragraph the whole text.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
 
 from voting.core import audit
@@ -123,13 +125,16 @@ def _require_undecided(motion: Motion) -> None:
 
 
 def _is_proposer_side(person: Person | None, motion: Motion) -> bool:
-    """The proposer, or a delegate of the unit that proposed the motion."""
+    """The proposer, or a current delegate of the unit that proposed the motion (a
+    delegate whose term has ended no longer speaks for it)."""
     if person is None or not getattr(person, "is_authenticated", False):
         return False
     if motion.proposer_id == person.id:
         return True
+    today = dt.date.today()
     return motion.unit_id is not None and any(
-        role.kind is RoleKind.DELEGATE and role.unit_id == motion.unit_id for role in person.roles
+        role.kind is RoleKind.DELEGATE and role.unit_id == motion.unit_id and role.current_on(today)
+        for role in person.roles
     )
 
 

@@ -19,7 +19,6 @@ from werkzeug.wrappers import Response
 from voting.ballots.models import PollMode
 from voting.core.errors import Invalid, NotFound, ServiceError
 from voting.core.extensions import db, login_manager
-from voting.core.permissions import can
 from voting.core.web import embeddable, me
 from voting.meetings import events, permissions, visibility
 from voting.meetings.models import CalledBy, CheckInVia, Meeting, MeetingKind
@@ -36,7 +35,6 @@ from voting.meetings.services import (
 from voting.meetings.state import meeting_state, mine, state_json
 from voting.membership.models import Person
 from voting.org.models import Body
-from voting.org.permissions import Action
 from voting.org.services.organisations import by_slug
 
 bp = Blueprint("meetings", __name__)
@@ -130,11 +128,7 @@ def meeting_list(slug: str, status: int = 200, **extra: Any):  # type: ignore[no
         .order_by(Meeting.scheduled_for.desc())
     ).all()
     person = me()
-    bodies = [
-        b
-        for b in org.bodies
-        if permissions.is_chair(person, b) or can(person, Action.MANAGE_ORGANISATION, org)
-    ]
+    bodies = [b for b in org.bodies if meetings.may_schedule(person, b)]
     chaired = {m.id for m in found if permissions.is_chair(person, m.body)}
     page = render_template(
         "meetings/list.html",

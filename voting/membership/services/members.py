@@ -34,7 +34,7 @@ from voting.core.parse import (
 )
 from voting.core.permissions import require, units_with
 from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
-from voting.org.models import Body, Organisation
+from voting.org.models import Body, Organisation, Unit
 from voting.org.permissions import Action
 from voting.org.services.units import one_in, unit_in
 
@@ -87,6 +87,20 @@ def _require_units(scope: frozenset[int] | None, unit_ids: Iterable[int | None])
 
 
 # --- members -------------------------------------------------------------------------
+
+
+def manageable_units(actor: Person | None, org: Organisation) -> list[Unit] | None:
+    """The units whose members `actor` manages: None for the whole organisation (every
+    unit, and members of none), else their own units (refused if none)."""
+    scope = _units_kept(actor, org, Action.MANAGE_MEMBERS)
+    return None if scope is None else [u for u in org.units if u.id in scope]
+
+
+def managed_member(actor: Person | None, org: Organisation, membership_id: Any) -> Membership:
+    """One membership of `org` that `actor` manages: a unit's secretary, only in their units."""
+    membership = membership_in(org, membership_id)
+    _require_units(_units_kept(actor, org, Action.MANAGE_MEMBERS), [membership.unit_id])
+    return membership
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from voting.core.errors import ServiceError
+from voting.core.permissions import can
 from voting.core.web import admin as bp
 from voting.core.web import form_data, form_page
 from voting.membership.models import Membership, MemberStatus
@@ -20,12 +21,17 @@ from voting.org.services import units
 
 
 def _org(slug: str) -> Organisation:
-    return units.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS)
+    """A secretary of the whole organisation or of one of its units (the services keep
+    the latter to their units)."""
+    return units.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS, for_a_unit=True)
 
 
 def _choices(org: Organisation) -> dict[str, Any]:
+    own = members.manageable_units(current_user, org)
     return {
         "organisation": org,
+        "units": org.units if own is None else own,
+        "whole_organisation": own is None,
         "statuses": [s.value for s in MemberStatus],
         "explanations": members.status_explanations(),
     }
@@ -51,7 +57,7 @@ def members_list(slug: str):  # type: ignore[no-untyped-def]
         "admin/members.html",
         found=found,
         filters=filters,
-        due=members.due_to_lapse(org),
+        due=members.due_to_lapse(org) if can(current_user, Action.MANAGE_MEMBERS, org) else [],
         lapse_months=org.settings.get("lapse_after_months_in_arrears"),
         **_choices(org),
     )
@@ -84,7 +90,7 @@ def _saved(membership: Membership) -> dict[str, Any]:
 @bp.route("/<slug>/members/<int:membership_id>", methods=["GET", "POST"])
 def member(slug: str, membership_id: int):  # type: ignore[no-untyped-def]
     org = _org(slug)
-    membership = members.membership_in(org, membership_id)
+    membership = members.managed_member(current_user, org, membership_id)
     context = {"membership": membership, **_choices(org)}
     if request.method == "POST":
         try:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from voting.constitutions import load_preset, preset_keys
 from voting.core.config import LANGUAGES
 from voting.core.errors import ServiceError
-from voting.core.permissions import can, require
+from voting.core.permissions import can, require, units_with
 from voting.core.web import admin as bp
 from voting.core.web import form_data, form_page
 from voting.org.permissions import Action
@@ -19,12 +19,20 @@ from voting.org.services.units import managed_organisation
 
 @bp.get("/<slug>/")
 def organisation(slug: str):  # type: ignore[no-untyped-def]
-    org = managed_organisation(current_user, slug)
+    org = managed_organisation(
+        current_user, slug, Action.MANAGE_ORGANISATION, Action.MANAGE_MEMBERS, for_a_unit=True
+    )
     return render_template(
         "admin/dashboard.html",
         organisation=org,
         can_manage=can(current_user, Action.MANAGE_ORGANISATION, org),
         can_manage_members=can(current_user, Action.MANAGE_MEMBERS, org),
+        # A unit's secretary: the members of their own units.
+        own_units=[
+            u
+            for u in org.units
+            if u.id in (units_with(current_user, Action.MANAGE_MEMBERS, org) or ())
+        ],
     )
 
 
