@@ -24,7 +24,7 @@ def test_pages_and_the_api_carry_the_policy(client: FlaskClient, demo: None, pat
     assert policy["base-uri"] == "'none'"
     assert policy["form-action"] == "'self'"
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
-    assert answer.headers["Referrer-Policy"] in ("same-origin", "no-referrer")
+    assert answer.headers["Referrer-Policy"] in ("same-origin", "strict-origin")
 
 
 def test_no_page_may_be_framed_by_default(client: FlaskClient, demo: None) -> None:
@@ -46,7 +46,27 @@ def test_only_the_projector_may_be_framed_where_the_operator_allows(
     assert home.headers["X-Frame-Options"] == "DENY"
 
 
-def test_a_secret_page_keeps_its_stricter_referrer_policy(client: FlaskClient, demo: None) -> None:
-    # The password-reset page holds its token in the address: it sends no Referer at all.
-    answer = client.get("/password/reset/not-a-real-token")
-    assert answer.headers["Referrer-Policy"] == "no-referrer"
+def test_a_secret_page_sends_only_its_origin_and_its_form_still_posts_over_https(
+    app: Flask, client: FlaskClient, demo: None
+) -> None:
+    """The token page's address is never sent on; its own form, posted over HTTPS with
+    the origin as Referer (what `strict-origin` sends), passes the CSRF check, which
+    refuses a post over HTTPS without a Referer of this site."""
+    import re
+
+    from tests.fixtures.people import sign_in
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    sign_in(client, "ana@wri.example")
+    https = {"base_url": "https://localhost"}
+    page = client.get("/account/tokens", **https)
+    assert page.headers["Referrer-Policy"] == "strict-origin"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert token is not None
+    form = {"csrf_token": token.group(1), "name": "laptop", "scope": "read", "days": "30"}
+    without = client.post("/account/tokens", data=form, **https)
+    assert without.status_code == 400  # no Referer at all: what `no-referrer` would send
+    made = client.post(
+        "/account/tokens", data=form, headers={"Referer": "https://localhost/"}, **https
+    )
+    assert made.status_code in (200, 303), made.status_code

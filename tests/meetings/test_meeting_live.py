@@ -185,3 +185,41 @@ def test_pushes_carry_the_version_they_follow_so_a_gap_can_be_seen(
     first, second = events(observer, "fragments")
     assert second["base"] == first["version"]
     assert second["version"] == first["version"] + 1
+
+
+def test_signing_out_closes_that_sign_ins_connections_and_no_other(
+    conference, signed_in, socket_for
+) -> None:
+    """A phone left open after signing out elsewhere gets none of the person's own pushes."""
+    laptop, phone_page = signed_in("xavier@wri.example"), signed_in("xavier@wri.example")
+    phone_page.post(f"/meetings/{conference.id}/check-in", data={"code": conference.join_code})
+    on_laptop, on_phone = socket_for(laptop), socket_for(phone_page)
+    for sock in (on_laptop, on_phone):
+        assert sock.emit("join", {"meeting": conference.id, "view": "member"}, callback=True)["ok"]
+    assert laptop.post("/logout").status_code == 303
+    assert not on_laptop.is_connected()
+    assert on_phone.is_connected()  # another sign-in of the same person goes on
+
+
+def test_a_new_password_closes_the_other_sign_ins_connections(
+    conference, signed_in, socket_for
+) -> None:
+    from voting.demo import DEMO_PASSWORD
+
+    desk, lost_phone = signed_in("yusuf@wri.example"), signed_in("yusuf@wri.example")
+    on_desk, on_lost = socket_for(desk), socket_for(lost_phone)
+    for sock in (on_desk, on_lost):
+        assert sock.emit("join", {"meeting": conference.id, "view": "observer"}, callback=True)[
+            "ok"
+        ]
+    changed = desk.post(
+        "/account/password",
+        data={
+            "current_password": DEMO_PASSWORD,
+            "password": "a long new password",
+            "confirmation": "a long new password",
+        },
+    )
+    assert changed.status_code == 303
+    assert not on_lost.is_connected()
+    assert on_desk.is_connected()  # the sign-in that made the change stays

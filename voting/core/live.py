@@ -16,6 +16,7 @@ token bucket); a connection that keeps sending beyond it is disconnected.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -65,6 +66,37 @@ def room(channel: str, key: int, view: str | None = None) -> str:
 
 def user_room(person_id: int) -> str:
     return f"user:{person_id}"
+
+
+def sign_in_room(session_id: str) -> str:
+    """The connections opened under one sign-in (named by a digest: the room's name
+    never carries the session's secret)."""
+    return "sign-in:" + hashlib.sha256(session_id.encode()).hexdigest()[:32]
+
+
+def end_sign_in(session_id: str) -> None:
+    """Close every connection opened under a sign-in that has ended (after its commit):
+    a phone signed out elsewhere gets no more of that person's own pushes."""
+    server = socketio.server
+    if server is None:
+        return
+    for sid in _connections(sign_in_room(session_id)):
+        server.disconnect(sid, namespace="/")
+
+
+def end_sign_ins(person_id: int, *, keep_session: str | None = None) -> None:
+    """Close every connection of a person whose sign-ins all ended (a new password), but
+    those of `keep_session`, the sign-in that made the change."""
+    server = socketio.server
+    if server is None:
+        return
+    kept = _connections(sign_in_room(keep_session)) if keep_session else set()
+    for sid in _connections(user_room(person_id)) - kept:
+        server.disconnect(sid, namespace="/")
+
+
+def _connections(room_name: str) -> set[str]:
+    return {sid for sid, _eio_sid in socketio.server.manager.get_participants("/", room_name)}
 
 
 def _memory(app: Flask) -> dict[str, dict[Any, Any]]:

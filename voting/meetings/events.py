@@ -22,6 +22,7 @@ from voting.core.api import text_field
 from voting.core.columns import LARGEST_INTEGER
 from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.core.extensions import db, socketio
+from voting.core.live import sign_in_room
 from voting.core.web import me
 from voting.meetings.models import Meeting
 from voting.meetings.screens import VIEWS, full_fragments, room_of, screen_for, user_room
@@ -88,6 +89,7 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
     join_room(room_of(meeting.id, screen))
     if person is not None:
         join_room(user_room(person.id))
+        join_room(sign_in_room(person.session_id()))  # left when that sign-in ends
     known = data.get("version")
     if view != "state" and known != meeting.version:
         emit("fragments", full_fragments(meeting.id, screen, person))

@@ -21,6 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
+from voting.core import live
 from voting.core.api import SCOPES, scope_descriptions
 from voting.core.errors import Invalid, ServiceError
 from voting.core.extensions import limiter
@@ -105,7 +106,9 @@ def form_settings() -> dict[str, object]:
 @bp.after_request
 def protect_secrets(response: Response) -> Response:
     if request.endpoint in SECRET_PAGES:
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Never the address (it holds the secret), only the origin: over HTTPS the CSRF
+        # check needs a Referer of this site on the page's own form.
+        response.headers["Referrer-Policy"] = "strict-origin"
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -137,7 +140,9 @@ def login():  # type: ignore[no-untyped-def]
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
-        accounts.sign_out(me().session_id())  # a copy of the cookie stops working too
+        session_id = me().session_id()
+        accounts.sign_out(session_id)  # a copy of the cookie stops working too
+        live.end_sign_in(session_id)  # and its open connections close
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
@@ -171,6 +176,7 @@ def reset(token: str):  # type: ignore[no-untyped-def]
             person = accounts.reset_password(
                 token, request.form.get("password", ""), request.form.get("confirmation", "")
             )
+            live.end_sign_ins(person.id)  # phones signed in with the old password
             begin_session(person)
             flash(_("Your new password is saved. You are signed in."), "success")
             return redirect(url_for("main.home"), 303)
@@ -225,6 +231,7 @@ def change_password():  # type: ignore[no-untyped-def]
         )
     except Invalid as error:
         return account_page(errors_of(error), error.status)
+    live.end_sign_ins(me().id, keep_session=me().session_id())
     flash(_("Your new password is saved. Your other sessions are signed out."), "success")
     return redirect(url_for("auth.account"), 303)
 
