@@ -398,3 +398,31 @@ def test_a_branch_secretary_keeps_their_branchs_roll_in_the_pages(
     assert added.status_code == 303
     assert "Cora Cork" in client.get("/admin/isn/members").get_data(as_text=True)
     assert client.get("/admin/isn/roles").status_code == 403
+
+
+def test_a_branch_secretary_keeps_their_branchs_figures_in_the_pages(
+    client: FlaskClient, dublin: str
+) -> None:
+    from tests.fixtures.people import sign_in
+
+    units = units_of(client, "isn", "nia@isn.example")
+    cork, own = units["Cork"]["id"], units["Dublin North"]["id"]
+    sign_in(client, dublin)
+    listing = client.get("/admin/isn/units").get_data(as_text=True)
+    assert "Dublin North" in listing and ">Cork<" not in listing
+    assert "Add a unit" not in listing
+    assert client.get(f"/admin/isn/units/{cork}").status_code == 403
+    page = client.get(f"/admin/isn/units/{own}")
+    assert page.status_code == 200 and "Delete this unit" not in page.get_data(as_text=True)
+    token = TOKEN.search(page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    recorded = client.post(
+        f"/admin/isn/units/{own}/attendance",
+        data={"csrf_token": token, "held_on": "2026-11-20", "present": "17"},
+    )
+    assert recorded.status_code == 303
+    assert ">17<" in client.get(f"/admin/isn/units/{own}").get_data(as_text=True)
+    refused = client.post(
+        f"/admin/isn/units/{cork}/attendance",
+        data={"csrf_token": token, "held_on": "2026-11-20", "present": "3"},
+    )
+    assert refused.status_code == 403

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from voting.core.errors import ServiceError
+from voting.core.permissions import can
 from voting.core.web import admin as bp
 from voting.core.web import form_data, form_page
 from voting.org.models import Organisation, Unit
@@ -17,13 +18,22 @@ from voting.org.services import units as unit_services
 
 
 def _org(slug: str) -> Organisation:
-    return unit_services.managed_organisation(current_user, slug, Action.MANAGE_MEMBERS)
+    """A secretary of the whole organisation or of one of its units (the services keep
+    the latter to their units)."""
+    return unit_services.managed_organisation(
+        current_user, slug, Action.MANAGE_MEMBERS, for_a_unit=True
+    )
+
+
+def _whole(org: Organisation) -> bool:
+    return can(current_user, Action.MANAGE_MEMBERS, org)
 
 
 def _list_context(org: Organisation) -> dict[str, Any]:
     return {
         "organisation": org,
-        "units": org.units,
+        "units": unit_services.managed_units(current_user, org),
+        "whole_organisation": _whole(org),
         "kinds": unit_services.unit_kinds(org),
         "splits": unit_services.DELEGATE_SPLITS,
     }
@@ -46,6 +56,8 @@ def _unit_context(org: Organisation, unit: Unit, **extra: Any) -> dict[str, Any]
     return {
         "organisation": org,
         "unit": unit,
+        "attendance": unit_services.attendance_of(current_user, unit),  # refused elsewhere
+        "whole_organisation": _whole(org),
         "kinds": unit_services.unit_kinds(org),
         "splits": unit_services.DELEGATE_SPLITS,
         "attendance_values": {},
