@@ -300,8 +300,10 @@ def open_poll(
     confirm_privacy: bool = False,
     tellers: int = 1,
     tellers_needed: int = 1,
+    closes_at: datetime | None = None,
 ) -> Poll:
-    """Open the poll: snapshot the entitlements and start the optional timer.
+    """Open the poll: snapshot the entitlements and start the optional timer (or, for a
+    poll that runs for days, close at `closes_at`).
 
     A secret poll whose tally could reveal a vote opens only with `confirm_privacy`. It
     gets a key pair (`sealing`): its ballots are sealed under the public key; the private
@@ -322,6 +324,8 @@ def open_poll(
     if not snapshot.result.entitlements:
         raise Conflict(_("Nobody holds a vote in this poll."))
     now = utcnow()
+    if closes_at is not None and closes_at <= now:
+        raise Invalid(_("The closing time has passed already."), field="closes_at")
     if poll.is_secret:
         poll_key = sealing.new_key(poll.id, tellers_needed, tellers)
     with transaction():
@@ -330,7 +334,9 @@ def open_poll(
             poll.seal_key, poll.tellers, poll.tellers_needed = poll_key, tellers, tellers_needed
         poll.status = PollStatus.OPEN
         poll.opened_at = now
-        poll.closes_at = now + timedelta(minutes=poll.minutes) if poll.minutes else None
+        poll.closes_at = closes_at or (
+            now + timedelta(minutes=poll.minutes) if poll.minutes else None
+        )
         if poll.closes_at is not None:
             after_commit(deadlines.opened)  # closes at its time, page or no page
         audit.record(
