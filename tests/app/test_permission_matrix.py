@@ -296,6 +296,43 @@ class Op:
     body: Callable[[World], Any] | None = None
 
 
+FACILITATORS = SECRETARIES | {OTHER_CHAIR}  # a body's consultations: its chair too
+
+
+def SOON() -> str:  # noqa: N802  (a time, read when the request is made)
+    return (utcnow() + timedelta(days=7)).isoformat()
+
+
+def LATER() -> str:  # noqa: N802
+    return (utcnow() + timedelta(days=10)).isoformat()
+
+
+def _consultation(w: World, **data: Any) -> Params:
+    from voting.consultations.services.consultations import create_consultation
+
+    made = create_consultation(
+        person("sam@wsm.example"),
+        next(b for b in w.org.bodies if b.slug == "emergency-council"),
+        {
+            "title": "Join the march?",
+            "proposal": "We join.",
+            "closes_at": SOON(),
+            "participants": "members",
+            **data,
+        },
+    )
+    return {"consultation_id": made.id}
+
+
+def consultation(w: World) -> Params:
+    """An open consultation of the Emergency Delegate Council, each member on its roll."""
+    return _consultation(w)
+
+
+def draft_consultation(w: World) -> Params:
+    return _consultation(w, opens_at=(utcnow() + timedelta(days=1)).isoformat())
+
+
 def default_params(w: World) -> Params:
     return {
         "slug": "wsm",
@@ -464,6 +501,41 @@ EXPECTATIONS: dict[str, Op] = {
     ),
     "POST /proxies/{proxy_id}/revoke": Op(OWNER),
     "GET /meetings/{meeting_id}/units/{unit_id}/report": Op(SECRETARIES),
+    # Consultations of the Emergency Delegate Council (Cleo chairs it), a fresh one each time
+    "GET /organisations/{slug}/bodies/{body_slug}/consultations": Op(
+        MEMBERS, params=lambda w: {"body_slug": "emergency-council"}
+    ),
+    "POST /organisations/{slug}/bodies/{body_slug}/consultations": Op(
+        FACILITATORS,
+        params=lambda w: {"body_slug": "emergency-council"},
+        body=lambda w: {"title": "Join the march?", "proposal": "We join.", "closes_at": SOON()},
+    ),
+    "GET /consultations/{consultation_id}": Op(MEMBERS, params=consultation),
+    "PATCH /consultations/{consultation_id}": Op(
+        FACILITATORS, params=draft_consultation, body=lambda w: {"title": "Join the rally?"}
+    ),
+    "POST /consultations/{consultation_id}/answer": Op(
+        MEMBERS, params=consultation, body=lambda w: {"response": "agree"}
+    ),
+    "POST /consultations/{consultation_id}/comments": Op(
+        MEMBERS, params=consultation, body=lambda w: {"text": "Yes, with banners."}
+    ),
+    "POST /consultations/{consultation_id}/open": Op(FACILITATORS, params=draft_consultation),
+    "POST /consultations/{consultation_id}/extend": Op(
+        FACILITATORS,
+        params=consultation,
+        body=lambda w: {"closes_at": LATER(), "reason": "Holidays"},
+    ),
+    "POST /consultations/{consultation_id}/reopen": Op(
+        FACILITATORS,
+        params=consultation,
+        body=lambda w: {"closes_at": LATER(), "reason": "Few answered"},
+    ),
+    "POST /consultations/{consultation_id}/close": Op(FACILITATORS, params=consultation),
+    "POST /consultations/{consultation_id}/vote": Op(FACILITATORS, params=consultation),
+    "POST /consultations/{consultation_id}/outcome": Op(
+        FACILITATORS, params=consultation, body=lambda w: {"statement": "We join."}
+    ),
 }
 
 # Holes the matrix found in others' areas, kept visible until they are mended: each is
