@@ -12,7 +12,8 @@ def init_app(app: Flask) -> None:
     """The consultation pages and API; consultations open and close at their times."""
     from voting.consultations import api, electorate, views  # noqa: F401  (operations; the electorate)
     from voting.consultations.services import consultations
-    from voting.core import deadlines
+    from voting.core import awaiting, deadlines
 
     deadlines.register("consultation", consultations.nearest_deadline, consultations.due)
+    awaiting.register("consultations", consultations.awaiting)
     app.register_blueprint(views.bp)

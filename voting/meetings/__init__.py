@@ -18,6 +18,10 @@ def init_app(app: Flask) -> None:
 
     deadlines.register("consensus_test", consensus.nearest_deadline, consensus.due)
     live.register(screens.CHANNEL, screens.render)
+    from voting.core import awaiting
+    from voting.meetings.services import awaiting as awaiting_meetings
+
+    awaiting.register("meetings", awaiting_meetings.awaiting)
     receivers.connect()
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(poll_views.bp)

@@ -10,11 +10,11 @@ opening can no longer answer; their place on the roll, and any answer they gave,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -33,6 +33,7 @@ from voting.consultations.models import (
     Reasons,
 )
 from voting.core import audit, parse
+from voting.core import awaiting as awaited
 from voting.core.columns import LARGEST_INTEGER, utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -685,15 +686,9 @@ def of_organisation(organisation_id: int) -> list[Consultation]:
     )
 
 
-@dataclass(frozen=True)
-class Awaiting:
-    consultation: Consultation
-    answered: bool
-
-
-def awaiting(person: Person | None) -> list[Awaiting]:
+def awaiting(person: Person | None) -> list[awaited.Awaiting]:
     """Open consultations `person` answers in (for themselves or a unit), across all their
-    organisations, soonest closing first."""
+    organisations: for the home page."""
     if not signed_in(person):
         return []
     org_ids = [m.organisation_id for m in person.memberships]
@@ -706,9 +701,21 @@ def awaiting(person: Person | None) -> list[Awaiting]:
     rows = []
     for consultation in found:
         places = voices(person, consultation)
-        if places:
-            answered = {a.participant_id for a in consultation.answers}
-            rows.append(Awaiting(consultation, all(p.id in answered for p in places)))
+        if not places:
+            continue
+        answered = {a.participant_id for a in consultation.answers}
+        done = all(p.id in answered for p in places)
+        rows.append(
+            awaited.Awaiting(
+                kind="consultation",
+                title=consultation.title,
+                where=f"{consultation.body.organisation.name} · {consultation.body.name}",
+                url=url_for("consultations.show", consultation_id=consultation.id),
+                action=_("Change your answer") if done else _("Answer"),
+                due=consultation.closes_at,
+                done=done,
+            )
+        )
     return rows
 
 

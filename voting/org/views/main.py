@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from voting.core import awaiting
 from voting.core.extensions import db
 from voting.core.permissions import can
 from voting.org.models import Organisation
@@ -29,7 +30,8 @@ def home():  # type: ignore[no-untyped-def]
                 | {r.organisation for r in current_user.roles},
                 key=lambda o: o.name,
             )
-    return render_template("home.html", organisations=organisations)
+    waiting = awaiting.for_person(current_user) if current_user.is_authenticated else []
+    return render_template("home.html", organisations=organisations, awaiting=waiting)
 
 
 @bp.get("/org/<slug>/")

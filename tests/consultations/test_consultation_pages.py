@@ -1,0 +1,114 @@
+"""The consultation pages: a facilitator prepares one with a form, a member finds it on
+the home page and answers with plain forms; refusals keep what was typed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from flask import Flask
+
+from tests.fixtures.floor import body
+from tests.fixtures.people import person
+from voting.consultations.models import Consultation
+from voting.consultations.services import consultations as service
+from voting.core.extensions import db
+from voting.membership.services.members import assign_role
+from voting.org.services.organisations import by_slug
+
+START = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+
+
+def text(answer) -> str:  # type: ignore[no-untyped-def]
+    return answer.get_data(as_text=True)
+
+
+def test_a_facilitator_prepares_and_a_member_answers_through_the_pages(
+    live: Flask, signed_in
+) -> None:
+    with time_machine.travel(START, tick=False):
+        wri = by_slug("wri")
+        assign_role(
+            person("ana@wri.example"),
+            wri,
+            {"email": "xenia@wri.example", "kind": "officer", "body": "executive"},
+        )
+        db.session.commit()
+        ana = signed_in("ana@wri.example")
+        form = ana.get("/org/wri/consultations/new")
+        assert form.status_code == 200 and "Prepare a consultation" in text(form)
+        refused = ana.post(
+            "/org/wri/consultations/new",
+            data={
+                "body": "executive",
+                "title": "Budget 2027",
+                "proposal": "Adopt it.",
+                "closes_at": "2027-01-10T18:00",
+                "time_zone": "",
+            },
+        )
+        assert refused.status_code == 422
+        assert "time zone" in text(refused) and 'value="Budget 2027"' in text(refused)
+        made = ana.post(
+            "/org/wri/consultations/new",
+            data={
+                "body": "executive",
+                "title": "Budget 2027",
+                "proposal": "Adopt it.",
+                "closes_at": "2027-01-10T18:00",
+                "time_zone": "Europe/Dublin",
+                "reasons": "required",
+                "vote_mode": "open",
+                "vote_days": "7",
+            },
+        )
+        assert made.status_code == 303
+        consultation = db.session.scalars(db.select(Consultation)).one()
+        assert consultation.is_open
+
+        xenia = signed_in("xenia@wri.example")
+        home = text(xenia.get("/"))
+        assert "What needs you" in home and "Budget 2027" in home and ">Answer<" in home
+        page = text(xenia.get(f"/consultations/{consultation.id}"))
+        assert "Your answer" in page and "Adopt it." in page
+        no_reason = xenia.post(
+            f"/consultations/{consultation.id}/answer", data={"response": "block"}
+        )
+        assert no_reason.status_code == 422 and "Give your reason" in text(no_reason)
+        sent = xenia.post(
+            f"/consultations/{consultation.id}/answer",
+            data={"response": "block", "reason": "Too much on travel"},
+        )
+        assert sent.status_code == 303
+        assert 'data-my-answer="block"' in text(xenia.get(f"/consultations/{consultation.id}"))
+        assert "Change your answer" in text(xenia.get("/"))
+        posted = xenia.post(
+            f"/consultations/{consultation.id}/comments", data={"text": "Cut travel."}
+        )
+        assert posted.status_code == 303
+        assert "Cut travel." in text(ana.get(f"/consultations/{consultation.id}"))
+
+        outsider = signed_in("sam@wsm.example")
+        assert outsider.get(f"/consultations/{consultation.id}").status_code == 404
+        member = signed_in("pia@wri.example")  # a WRI member, not on the Executive
+        watched = text(member.get(f"/consultations/{consultation.id}"))
+        assert "not on this consultation's roll" in watched
+        assert (
+            member.post(
+                f"/consultations/{consultation.id}/answer", data={"response": "agree"}
+            ).status_code
+            == 403
+        )
+
+
+def test_a_meeting_in_session_comes_first_on_the_home_page(
+    live: Flask, conference, signed_in
+) -> None:
+    from voting.meetings.services import meetings
+
+    assert conference.status.value == "open"
+    xavier = signed_in("xavier@wri.example")
+    home = text(xavier.get("/"))
+    assert "What needs you" in home and conference.title in home and "Join the meeting" in home
+    meetings.check_in(person("xavier@wri.example"), conference, conference.join_code)
+    assert "Back to the meeting" in text(xavier.get("/"))

@@ -1,0 +1,69 @@
+"""The meetings that await a person, for the home page: in session (to join now) and
+coming within `AHEAD`, of the bodies they may attend or chair."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from voting.core.awaiting import Awaiting
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.core.permissions import signed_in
+from voting.meetings.models import Meeting, MeetingStatus
+from voting.meetings.permissions import attending_membership, check_in_of, is_chair
+from voting.membership.models import Person
+from voting.org.models import Body
+
+AHEAD = timedelta(days=60)
+
+
+def awaiting(person: Person | None) -> list[Awaiting]:
+    if not signed_in(person):
+        return []
+    org_ids = {m.organisation_id for m in person.memberships} | {
+        r.organisation_id for r in person.roles
+    }
+    now = utcnow()
+    meetings = db.session.scalars(
+        select(Meeting)
+        .join(Body)
+        .where(
+            Body.organisation_id.in_(org_ids),
+            (Meeting.status == MeetingStatus.OPEN)
+            | (
+                (Meeting.status == MeetingStatus.SCHEDULED) & (Meeting.scheduled_for <= now + AHEAD)
+            ),
+        )
+        .order_by(Meeting.scheduled_for)
+    )
+    found = []
+    for meeting in meetings:
+        body = meeting.body
+        chairs = is_chair(person, body)
+        if not chairs and attending_membership(person, body) is None:
+            continue
+        in_session = meeting.status is MeetingStatus.OPEN
+        checked_in = in_session and check_in_of(person, meeting) is not None
+        if chairs:
+            url, action = url_for("meetings.chair", meeting_id=meeting.id), _("Chair console")
+        elif in_session:
+            url = url_for("meetings.member", meeting_id=meeting.id)
+            action = _("Back to the meeting") if checked_in else _("Join the meeting")
+        else:
+            url, action = url_for("meetings.member", meeting_id=meeting.id), _("See the agenda")
+        found.append(
+            Awaiting(
+                kind="meeting",
+                title=meeting.title,
+                where=f"{body.organisation.name} · {body.name}",
+                url=url,
+                action=action,
+                due=meeting.scheduled_for,
+                now=in_session,
+            )
+        )
+    return found
