@@ -1,6 +1,7 @@
 """What every domain stands on: the database and its transactions, after-commit hooks,
-errors, the audit chain, the batch writer, mail, throttling, the live push machinery,
-deadlines, the API's `@operation`, permission checking and the pages' shared parts.
+errors, the audit chain, the batch writer, mail and notifications, reminders sent once,
+throttling, the live push machinery, deadlines, the API's `@operation`, permission
+checking and the pages' shared parts.
 
 Nothing here knows an organisation, a person, a poll or a meeting.
 """
@@ -64,7 +65,7 @@ def init_app(app: Flask) -> None:
 
     # Ids in addresses fit the database's integers; larger ones are simply not found.
     app.url_map.converters["int"] = BoundedInteger
-    from voting.core import deadlines, web
+    from voting.core import deadlines, reminders, web  # noqa: F401  (reminders: its table)
 
     web.init_app(app)
     deadlines.init_app(app)

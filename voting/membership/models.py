@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
@@ -50,6 +50,10 @@ class Person(UserMixin, db.Model):
     is_operator: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The kinds of notification mail (core.notify) the person turned off. Kinds are
+    # registered by the domains that send them, so a list rather than a column each; it
+    # holds what is off, so every kind, one added later too, is on until turned off.
+    mail_off: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="person", cascade="all, delete-orphan"

@@ -16,19 +16,17 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from flask import current_app, url_for
-from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import delete, func, or_, select, update
 
-from voting.core import audit
+from voting.core import audit, notify
 from voting.core.api import SCOPES, Credential
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
-from voting.core.mail import send_mail
 from voting.core.permissions import require
 from voting.core.throttle import client_address
 from voting.membership.models import (
@@ -112,14 +110,9 @@ def _set_password(person: Person, password_hash: str, keep_session: str | None =
 
 
 def _mail_to(person: Person, subject: LazyString, body: LazyString, **values: object) -> bool:
-    """Mail `person` in their own language, filling `values` into subject and body."""
-    locale = person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
-        filled = {
-            key: format_date(value, "long") if isinstance(value, datetime) else value
-            for key, value in values.items()
-        }
-        return send_mail(person.email, str(subject) % filled, str(body) % filled)
+    """Mail `person` in their own language, filling `values` into subject and body: mail
+    about their own account, sent whatever they chose to receive."""
+    return notify.mail_in_language(person, subject, body, **values)
 
 
 # --- Signing in ---
@@ -477,7 +470,7 @@ def _mail_join_link(link: JoinLink, organisation: Organisation, outcome: MailOut
         name=person.name,
         organisation=organisation.name,
         url=link.url,
-        expires=link.expires_at,
+        expires=link.expires_at.date(),
     )
     (outcome.sent if sent else outcome.failed).append(person.name)
 

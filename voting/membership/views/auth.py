@@ -28,7 +28,7 @@ from voting.core.extensions import limiter
 from voting.core.permissions import can
 from voting.core.throttle import client_address
 from voting.membership.models import Person
-from voting.membership.services import accounts
+from voting.membership.services import accounts, notifications
 from voting.membership.services.passwords import MIN_LENGTH
 from voting.org.models import Organisation
 from voting.org.permissions import Action
@@ -200,6 +200,7 @@ def account_page(
         form=values,
         errors=errors or {},
         languages=current_app.config["LANGUAGES"],
+        mail_choices=notifications.preferences(me()),
     )
     return page, status
 
@@ -233,6 +234,21 @@ def change_password():  # type: ignore[no-untyped-def]
         return account_page(errors_of(error), error.status)
     live.end_sign_ins(me().id, keep_session=me().session_id())
     flash(_("Your new password is saved. Your other sessions are signed out."), "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.post("/account/notifications")
+@login_required
+def notification_choices():  # type: ignore[no-untyped-def]
+    """The kinds of mail one receives: each kind offered is on if its box was ticked."""
+    ticked = set(request.form.getlist("kind"))
+    try:
+        notifications.set_preferences(
+            me(), {c.name: c.name in ticked for c in notifications.preferences(me())}
+        )
+    except Invalid as error:
+        return account_page(errors_of(error), error.status)
+    flash(_("Your choice of mail is saved."), "success")
     return redirect(url_for("auth.account"), 303)
 
 
