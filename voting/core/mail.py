@@ -34,6 +34,14 @@ def build_message(to: str, subject: str, body_text: str) -> EmailMessage:
     return message
 
 
+def console_text(message: EmailMessage) -> str:
+    """The message as a person reads it: headers decoded, the body as written, so a link
+    stays whole on its line (the message itself is quoted-printable as soon as a letter
+    is not ASCII, which breaks long lines and turns `=` into `=3D`)."""
+    headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject", "Date"))
+    return f"{headers}\n\n{message.get_content()}"
+
+
 def send_mail(to: str, subject: str, body_text: str) -> bool:
     """Send one plain-text message; True once the server accepted it.
 
@@ -46,7 +54,7 @@ def send_mail(to: str, subject: str, body_text: str) -> bool:
     host = config["SMTP_HOST"]
     if not host:
         current_app.logger.warning(
-            "No SMTP_HOST configured: this message was not sent.\n%s", message.as_string()
+            "No SMTP_HOST configured: this message was not sent.\n%s", console_text(message)
         )
         return True
     try:
