@@ -299,11 +299,11 @@ class Op:
 FACILITATORS = SECRETARIES | {OTHER_CHAIR}  # a body's consultations: its chair too
 
 
-def SOON() -> str:  # noqa: N802  (a time, read when the request is made)
+def SOON() -> str:
     return (utcnow() + timedelta(days=7)).isoformat()
 
 
-def LATER() -> str:  # noqa: N802
+def LATER() -> str:
     return (utcnow() + timedelta(days=10)).isoformat()
 
 

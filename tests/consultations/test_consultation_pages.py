@@ -3,15 +3,13 @@ the home page and answers with plain forms; refusals keep what was typed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import time_machine
 from flask import Flask
 
-from tests.fixtures.floor import body
 from tests.fixtures.people import person
 from voting.consultations.models import Consultation
-from voting.consultations.services import consultations as service
 from voting.core.extensions import db
 from voting.membership.services.members import assign_role
 from voting.org.services.organisations import by_slug

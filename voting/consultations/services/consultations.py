@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from voting.ballots.models import PollMode
@@ -38,7 +39,6 @@ from voting.core.columns import LARGEST_INTEGER, utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
-from voting.core.i18n import describe
 from voting.core.permissions import Permission, can, roles_on, signed_in
 from voting.membership.models import Membership, Person, RoleKind
 from voting.org.body_rules import consensus_settings
@@ -567,10 +567,42 @@ def outcome_of(consultation: Consultation, *, closed: bool = False) -> Any:
 
 
 def explanation(consultation: Consultation) -> str:
-    """Where the consultation stands, in the reader's language (the rules core's words)."""
+    """Where the consultation stands, in a sentence in the reader's language, from the
+    rules core's reading (counts, never names: the answers list names who said what)."""
     if consultation.status is ConsultationStatus.CLOSED and not consultation.roll:
         return _("Nobody was on the roll: the consultation did not run.")
-    return describe(outcome_of(consultation).reason)
+    result = outcome_of(consultation)
+    blocks, asides, silent = len(result.blocks), len(result.stand_asides), len(result.silent)
+    limit = consensus_settings(consultation.body.settings).stand_aside_limit
+    if result.status is Status.CONSENSUS:
+        return _(
+            "Consensus: %(agree)d agree, %(reservations)d with reservations, "
+            "%(asides)d stand aside.",
+            agree=len(result.agree),
+            reservations=len(result.reservations),
+            asides=asides,
+        )
+    if blocks:
+        why = ngettext("%(num)d block", "%(num)d blocks", blocks)
+    elif limit is not None and asides > limit:
+        why = _(
+            "more stand-asides (%(count)d) than the body allows (%(limit)d)",
+            count=asides,
+            limit=limit,
+        )
+    else:
+        why = ngettext(
+            "%(num)d on the roll did not answer", "%(num)d on the roll did not answer", silent
+        )
+    if result.status is Status.OPEN:
+        if blocks or (limit is not None and asides > limit):
+            return _("No consensus so far (%(why)s); answers may change until the close.", why=why)
+        return _(
+            "%(answered)d of %(roll)d have answered; not answering is not agreeing.",
+            answered=len(result.agree) + len(result.reservations) + asides + blocks,
+            roll=len(consultation.roll),
+        )
+    return _("No consensus: %(why)s.", why=why)
 
 
 def tally(consultation: Consultation) -> dict[Response, int]:
