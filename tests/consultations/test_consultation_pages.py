@@ -3,12 +3,14 @@ the home page and answers with plain forms; refusals keep what was typed."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import time_machine
 from flask import Flask
 
 from tests.fixtures.people import person
+from voting.ballots.services import polls
 from voting.consultations.models import Consultation
 from voting.core.extensions import db
 from voting.membership.services.members import assign_role
@@ -110,3 +112,49 @@ def test_a_meeting_in_session_comes_first_on_the_home_page(
     assert "What needs you" in home and conference.title in home and "Join the meeting" in home
     meetings.check_in(person("xavier@wri.example"), conference, conference.join_code)
     assert "Back to the meeting" in text(xavier.get("/"))
+
+
+def test_a_secret_vote_is_counted_with_the_teller_key_after_a_restart(
+    live: Flask, signed_in
+) -> None:
+    from tests.fixtures.floor import body
+    from voting.ballots import sealing
+    from voting.consultations.services import consultations as service
+    from voting.core.columns import utcnow
+
+    wri = by_slug("wri")
+    assign_role(
+        person("ana@wri.example"),
+        wri,
+        {"email": "xenia@wri.example", "kind": "officer", "body": "executive"},
+    )
+    db.session.commit()
+    consultation = service.create_consultation(
+        person("ana@wri.example"),
+        body("wri", "executive"),
+        {
+            "title": "Budget",
+            "proposal": "Adopt it.",
+            "vote_mode": "secret",
+            "closes_at": (utcnow() + __import__("datetime").timedelta(days=2)).isoformat(),
+        },
+    )
+    service.answer(person("xenia@wri.example"), consultation, "block", "No")
+    service.close(person("ana@wri.example"), consultation)
+    poll = consultation.poll
+    ana = signed_in("ana@wri.example")
+    shown = ana.post(f"/consultations/{consultation.id}/teller-key")
+    assert shown.headers["Cache-Control"] == "no-store"
+    key = re.search(r"<code>([^<]+)</code>", text(shown)).group(1)  # type: ignore[union-attr]
+    assert "Take the teller key" not in text(ana.get(f"/consultations/{consultation.id}"))  # once
+    signed_in("xenia@wri.example").post(
+        f"/consultations/{consultation.id}/ballot", data={"choice": "no"}
+    )
+    sealing.forget(poll.seal_key)  # the server restarted: the key in memory is gone
+    polls.close_poll(person("ana@wri.example"), poll)
+    assert poll.status.value == "counting"
+    page = text(ana.get(f"/consultations/{consultation.id}"))
+    assert "its key is needed to count the vote" in page
+    counted = ana.post(f"/consultations/{consultation.id}/teller-keys", data={"keys": key})
+    assert counted.status_code == 303
+    assert poll.status.value == "closed" and poll.result["totals"]["no"] == 1

@@ -108,6 +108,8 @@ def _page(consultation: Consultation, status: int = 200, **extra: Any) -> tuple[
         poll_result=polls.result_sentences(poll) if poll and poll.status.value == "closed" else [],
         progress=polls.progress(poll) if poll else None,
         choice_label=polls.choice_label,
+        waiting=bool(poll) and polls.waiting_for_tellers(poll),
+        shown_keys=polls.shown_teller_keys(poll) if poll and poll.is_secret else set(),
         errors=extra.pop("errors", {}),
         values=extra.pop("values", {}),
         **extra,
@@ -221,3 +223,31 @@ def outcome(consultation_id: int):  # type: ignore[no-untyped-def]
         lambda c, f: service.state_outcome(me(), c, f.get("statement"), f.get("review_on") or None),
         _("The outcome is recorded."),
     )
+
+
+@bp.post("/consultations/<int:consultation_id>/teller-key")
+@login_required
+def teller_key(consultation_id: int):  # type: ignore[no-untyped-def]
+    """The secret vote's teller key, shown once to the facilitator: with it the vote is
+    counted even if the server restarts before it closes."""
+    consultation = _consultation(consultation_id)
+    try:
+        if consultation.poll is None:
+            raise NotFound(_("There is no vote on this consultation."))
+        key = polls.show_teller_key(me(), consultation.poll, 1)
+    except ServiceError as error:
+        return _page(consultation, error.status, errors=errors_of(error))
+    page, status = _page(consultation, teller_key=key)
+    return page, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+@bp.post("/consultations/<int:consultation_id>/teller-keys")
+@login_required
+def give_teller_keys(consultation_id: int):  # type: ignore[no-untyped-def]
+    def give(consultation: Consultation, form: Any) -> None:
+        if consultation.poll is None:
+            raise NotFound(_("There is no vote on this consultation."))
+        keys = [k.strip() for k in form.get("keys", "").splitlines() if k.strip()]
+        polls.give_teller_keys(me(), consultation.poll, keys[:20])
+
+    return _act(consultation_id, give, _("The teller key opens the ballots: the vote is counted."))

@@ -4,22 +4,47 @@ Each meeting is one event: its title, its start in UTC, its body and organisatio
 a link to its page. The event's UID is the meeting's id under this site's host name, so
 a calendar that imports the file again updates the same event rather than adding one.
 A meeting has no planned end: the event gives its start only.
+
+A person's feed (`meetings_of`) holds the meetings of the bodies they may attend or
+chair, from `FEED_PAST` ago on. A calendar program reads it without signing in, so its
+address carries a secret (`CalendarFeed`, stored as its digest, shown once): a new
+address ends the old one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
 
-from voting.core.columns import utcnow
+from voting.core.columns import UTCDateTime, utcnow
+from voting.core.extensions import db
+from voting.core.permissions import signed_in
 from voting.meetings.models import Meeting
+from voting.meetings.permissions import attending_membership, is_chair
+from voting.meetings.visibility import may_watch
+from voting.membership.models import Person
+from voting.org.models import Body
 
 PRODUCT = "-//Voting//Meetings//EN"
+FEED_PAST = timedelta(days=90)
+
+
+class CalendarFeed(db.Model):
+    """A person's calendar feed: the digest of the secret in its address, one per person."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def _site() -> tuple[str, str]:
@@ -72,3 +97,25 @@ def calendar(meetings: Iterable[Meeting], name: str) -> bytes:
     for meeting in meetings:
         cal.add_component(event(meeting))
     return bytes(cal.to_ical())
+
+
+def meetings_of(person: Person) -> list[Meeting]:
+    """The meetings of the bodies `person` may attend or chair, from `FEED_PAST` ago on,
+    that they may see, soonest first."""
+    if not signed_in(person):
+        return []
+    org_ids = {m.organisation_id for m in person.memberships} | {
+        r.organisation_id for r in person.roles
+    }
+    found = db.session.scalars(
+        select(Meeting)
+        .join(Body)
+        .where(Body.organisation_id.in_(org_ids), Meeting.scheduled_for >= utcnow() - FEED_PAST)
+        .order_by(Meeting.scheduled_for, Meeting.id)
+    )
+    return [
+        meeting
+        for meeting in found
+        if (is_chair(person, meeting.body) or attending_membership(person, meeting.body))
+        and may_watch(person, meeting)
+    ]
