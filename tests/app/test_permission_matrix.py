@@ -45,6 +45,7 @@ from voting.meetings.models import (
     Meeting,
     Motion,
     Proxy,
+    Requisition,
     SpeakerRequest,
 )
 from voting.meetings.screens import VIEWS
@@ -55,6 +56,7 @@ from voting.meetings.services import (
     meetings,
     motions,
     representation,
+    requisitions,
     speaking,
 )
 from voting.membership.models import ApiToken, Membership, Role, RoleKind
@@ -181,6 +183,26 @@ class World:
             )
             db.session.add(body)
         return body
+
+    def fresh_requisition(self, starter: str = "gwen@wsm.example") -> Requisition:
+        """An emergency council requisition by members, signed by its starter alone."""
+        return requisitions.start_requisition(
+            person(starter),
+            self.body("emergency-council"),
+            rule="members",
+            title=f"Emergency council {self.serial()}",
+            grounds="The strike ban.",
+        )
+
+    def reached_requisition(self) -> Requisition:
+        """An extraordinary conference requisitioned by Limerick: any branch is enough."""
+        return requisitions.start_requisition(
+            person(EMAILS[OTHER_UNIT]),
+            self.body("conference"),
+            rule="branch",
+            title=f"Extraordinary conference {self.serial()}",
+            grounds="The strike ban.",
+        )
 
     def fresh_cards(self) -> CardAssignment:
         unit = self.fresh_unit()
@@ -419,8 +441,6 @@ EXPECTATIONS: dict[str, Op] = {
     # One's own account and tokens (the token tried is the admin's)
     "GET /me": Op(SIGNED_IN),
     "PATCH /me": Op(SIGNED_IN, body=lambda w: {"locale": "en"}),
-    "GET /me/notifications": Op(SIGNED_IN),
-    "PATCH /me/notifications": Op(SIGNED_IN, body=lambda w: {"reminder": False}),
     "GET /tokens": Op(SIGNED_IN),
     "POST /tokens": Op(SIGNED_IN, body=lambda w: {"name": "script"}),
     "DELETE /tokens/{token_id}": Op(ADMINS),
@@ -503,6 +523,38 @@ EXPECTATIONS: dict[str, Op] = {
     ),
     "POST /proxies/{proxy_id}/revoke": Op(OWNER),
     "GET /meetings/{meeting_id}/units/{unit_id}/report": Op(SECRETARIES),
+    # Requisitions: of the Emergency Delegate Council by 10% of members (Gwen's, or Mo's
+    # to close), of the conference by a branch (Limerick's, reached at once)
+    "GET /organisations/{slug}/requisitions": Op(MEMBERS),
+    "POST /organisations/{slug}/requisitions": Op(
+        MEMBERS,
+        body=lambda w: {
+            "body": "emergency-council",
+            "rule": "members",
+            "title": "Emergency council",
+            "grounds": "The strike ban.",
+        },
+    ),
+    "GET /requisitions/{requisition_id}": Op(
+        MEMBERS, params=lambda w: {"requisition_id": w.fresh_requisition().id}
+    ),
+    "POST /requisitions/{requisition_id}/signatures": Op(
+        MEMBERS, params=lambda w: {"requisition_id": w.fresh_requisition().id}, body=lambda w: {}
+    ),
+    # Who has not signed is told so (409): past the rights.
+    "POST /requisitions/{requisition_id}/withdraw": Op(
+        MEMBERS, params=lambda w: {"requisition_id": w.fresh_requisition().id}, body=lambda w: {}
+    ),
+    # Cleo chairs the Emergency Delegate Council, whose requisition it is.
+    "POST /requisitions/{requisition_id}/close": Op(
+        OWNER | SECRETARIES | {OTHER_CHAIR},
+        params=lambda w: {"requisition_id": w.fresh_requisition(EMAILS[MEMBER]).id},
+    ),
+    "POST /requisitions/{requisition_id}/meeting": Op(
+        SECRETARIES,
+        params=lambda w: {"requisition_id": w.reached_requisition().id},
+        body=lambda w: {"scheduled_for": (utcnow() + timedelta(days=40)).isoformat()},
+    ),
     # Consultations of the Emergency Delegate Council (Cleo chairs it), a fresh one each time
     "GET /organisations/{slug}/bodies/{body_slug}/consultations": Op(
         MEMBERS, params=lambda w: {"body_slug": "emergency-council"}

@@ -17,9 +17,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from voting.rules.requisitions import Signatories
+
 MEMBER_STATUSES = ("full", "candidate", "individual", "withdrawn", "lapsed")
 UNIT_KINDS = ("section", "associate", "branch", "caucus", "fraction", "faction")
 ROLE_KINDS = ("admin", "secretary", "chair", "delegate", "teller", "officer")
+SIGNATORIES = tuple(s.value for s in Signatories)
+REQUISITIONED_KINDS = ("extraordinary", "emergency")
 
 
 class SettingsError(ValueError):
@@ -160,6 +164,50 @@ class Emergency:
 
 
 @dataclass
+class RequisitionRule:
+    """One way members or units may demand a meeting of the body, e.g. WSM's emergency
+    council: a branch's motion, 10% of members, 1/3 of delegates or 2 officers (each an
+    alternative, its own rule)."""
+
+    name: str = field(default="", metadata=meta("Rule", "A short name, e.g. members"))
+    label: str = field(default="", metadata=meta("Shown as", "e.g. 10% of members"))
+    kind: str = field(
+        default="extraordinary",
+        metadata=meta("Meeting called", "", REQUISITIONED_KINDS),
+    )
+    signatories: str = field(
+        default="members",
+        metadata=meta(
+            "Who signs",
+            "Members of the organisation; member units (through their secretary or a "
+            "delegate); delegates to the body; officers; or the body's own members.",
+            SIGNATORIES,
+        ),
+    )
+    share: Fraction = field(
+        default=Fraction(0),
+        metadata=meta("Share of them, at least", "e.g. 1/10; 0 for a number alone."),
+    )
+    count: int = field(
+        default=0,
+        metadata=meta("Number of them, at least", "e.g. 1 branch or 2 officers; 0 for a share."),
+    )
+    statuses: list[str] = field(
+        default_factory=lambda: ["full"],
+        metadata=meta("Members who may sign", "And who are counted.", MEMBER_STATUSES),
+    )
+    unit_kinds: list[str] = field(
+        default_factory=list,
+        metadata=meta("Only these units", "Leave empty for all.", UNIT_KINDS),
+    )
+    notice_days: int = field(default=0, metadata=meta("Notice of the meeting (days)"))
+    within_days: int = field(
+        default=0,
+        metadata=meta("Held within (days)", "Once enough have signed; 0: no deadline."),
+    )
+
+
+@dataclass
 class Speaking:
     policy: list[str] = field(
         default_factory=lambda: ["points_of_order_first", "first_come"],
@@ -275,10 +323,28 @@ class BodySettings:
         default=False, metadata=meta("Motions in two stages", "Goals first, methods second.")
     )
     emergency: Emergency = field(default_factory=Emergency, metadata=meta("Emergency"))
+    requisitions: list[RequisitionRule] = field(
+        default_factory=list,
+        metadata=meta(
+            "Requisitioning a meeting",
+            "Who may demand a meeting of this body, and how many must sign; each row is "
+            "an alternative.",
+        ),
+    )
     speaking: Speaking = field(default_factory=Speaking, metadata=meta("Speaking"))
     elections: Elections = field(default_factory=Elections, metadata=meta("Elections"))
     remote_voting: bool = field(
         default=False, metadata=meta("Electronic consultations and postal ballots")
+    )
+    precast_rule: str = field(
+        default="floor_replaces",
+        metadata=meta(
+            "A vote cast before the meeting, then on the floor",
+            "When a ballot paper was returned before the meeting and its card is used on "
+            "the floor: the floor vote replaces the paper, or the returned paper counts and "
+            "the floor vote is refused. In a secret poll a returned paper always counts.",
+            ("floor_replaces", "first_counts"),
+        ),
     )
     screens: str = field(
         default="organisation",
@@ -322,6 +388,26 @@ class BodySettings:
             problems.append(
                 SettingsError("special", str(_l("each special decision needs its own name")))
             )
+        names = [r.name for r in self.requisitions]
+        if len(names) != len(set(names)) or "" in names:
+            problems.append(
+                SettingsError("requisitions", str(_l("each requisition rule needs its own name")))
+            )
+        for index, rule in enumerate(self.requisitions):
+            if not rule.share and not rule.count:
+                problems.append(
+                    SettingsError(
+                        f"requisitions[{index}].share",
+                        str(_l("give a share or a number of signatures")),
+                    )
+                )
+            if rule.within_days and rule.within_days < rule.notice_days:
+                problems.append(
+                    SettingsError(
+                        f"requisitions[{index}].within_days",
+                        str(_l("the meeting cannot be held sooner than its notice allows")),
+                    )
+                )
         return problems
 
 

@@ -42,6 +42,8 @@ TITLE = Limit(200, _l("The title can be at most %(count)d characters."))
 TEXT = Limit(20_000, _l("The text can be at most %(count)d characters."))
 DESCRIPTION = Limit(2_000, _l("The description can be at most %(count)d characters."))
 REASON = Limit(1_000, _l("The reason can be at most %(count)d characters."))
+# Why a meeting is demanded: a requisition's grounds, copied to the meeting it calls.
+GROUNDS = Limit(2_000, _l("The grounds can be at most %(count)d characters."))
 NOTE = Limit(200, _l("The note can be at most %(count)d characters."))
 QUESTION = Limit(1_000, _l("The question can be at most %(count)d characters."))
 CHOICE = Limit(200, _l("A choice can be at most %(count)d characters."))

@@ -12,11 +12,12 @@ def init_app(app: Flask) -> None:
     """The meeting and poll pages, their API and their Socket.IO events."""
     from voting.core import deadlines, live, notify
     from voting.meetings import electorate, receivers, screens  # noqa: F401  (the "meeting" electorate)
-    from voting.meetings.api import meetings, polls  # noqa: F401  (operations)
+    from voting.meetings.api import meetings, polls, requisitions  # noqa: F401  (operations)
     from voting.meetings.services import consensus
     from voting.meetings.views import calendar as calendar_views
     from voting.meetings.views import meetings as meeting_views
     from voting.meetings.views import polls as poll_views
+    from voting.meetings.views import requisitions as requisition_views
 
     deadlines.register("consensus_test", consensus.nearest_deadline, consensus.due)
     live.register(screens.CHANNEL, screens.render)
@@ -31,4 +32,5 @@ def init_app(app: Flask) -> None:
     receivers.connect()
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(poll_views.bp)
+    app.register_blueprint(requisition_views.bp)
     app.register_blueprint(calendar_views.bp)

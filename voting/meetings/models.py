@@ -11,11 +11,12 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
 from voting.core.extensions import db
+from voting.rules.requisitions import Signatories
 
 if TYPE_CHECKING:
     from voting.ballots.models import Poll
@@ -498,3 +499,91 @@ class MeetingPoll(db.Model):
     item: Mapped[AgendaItem | None] = relationship()
     motion: Mapped[Motion | None] = relationship()
     amendment: Mapped[Amendment | None] = relationship()
+
+
+# --- Requisitions: a meeting demanded by members, units, delegates or officers -----------
+
+
+class RequisitionStatus(enum.StrEnum):
+    OPEN = "open"  # gathering signatures
+    REACHED = "reached"  # enough have signed: the secretaries must convene the meeting
+    CONVENED = "convened"  # the meeting it called is scheduled
+    CLOSED = "closed"  # withdrawn by whoever started it, or closed by a secretary
+
+
+class Requisition(db.Model):
+    """A demand that a body meet, with its grounds, signed under one of the body's
+    requisition rules. What the rule needs is copied when it starts, with the number of
+    those who could sign then (`eligible`): a change of the roll or of the rules later
+    does not move the threshold."""
+
+    __tablename__ = "requisition"
+    __table_args__ = (Index("ix_requisition_body", "body_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[MeetingKind] = mapped_column(str_enum(MeetingKind))
+    grounds: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(64))
+    rule_label: Mapped[str] = mapped_column(String(200), default="")
+    signatories: Mapped[Signatories] = mapped_column(str_enum(Signatories))
+    share: Mapped[str] = mapped_column(String(32), default="0")  # as in the rule: "1/10"
+    minimum: Mapped[int] = mapped_column(default=0)  # the rule's number of signatures
+    # Whose membership lets them sign, and which units sign (empty: all), as in the rule.
+    statuses: Mapped[list[str]] = mapped_column(JSON, default=list)
+    unit_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    eligible: Mapped[int]
+    needed: Mapped[int]
+    notice_days: Mapped[int] = mapped_column(default=0)
+    within_days: Mapped[int] = mapped_column(default=0)
+    status: Mapped[RequisitionStatus] = mapped_column(
+        str_enum(RequisitionStatus), default=RequisitionStatus.OPEN
+    )
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The meeting is to be held by then (None: the rule sets no deadline).
+    convene_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), unique=True
+    )
+
+    body: Mapped[Body] = relationship()
+    started_by: Mapped[Person | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship(
+        backref=backref("requisition", uselist=False, passive_deletes=True)
+    )
+    signatures: Mapped[list[RequisitionSignature]] = relationship(
+        back_populates="requisition",
+        order_by="RequisitionSignature.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class RequisitionSignature(db.Model):
+    """One signature: a person's own, or a unit's given by its secretary or delegate.
+
+    `signer_key` ("person:<id>" or "unit:<id>") is set while the signature stands, so
+    one signer signs once (NULLs never clash); a withdrawn signature keeps its row.
+    """
+
+    __tablename__ = "requisition_signature"
+    __table_args__ = (UniqueConstraint("requisition_id", "signer_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisition.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    signer_key: Mapped[str | None] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requisition: Mapped[Requisition] = relationship(back_populates="signatures")
+    person: Mapped[Person | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def standing(self) -> bool:
+        return self.signer_key is not None

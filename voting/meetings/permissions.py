@@ -24,11 +24,19 @@ from voting.org.models import Body
 CHAIR = Permission("chair", frozenset({"chair", "admin"}))
 # Checks members in at the door.
 CHECK_IN = Permission("check_in", frozenset({"admin", "secretary", "chair", "teller"}))
+# Convenes the meeting a requisition demands: the organisation's (or the body's) secretary.
+CONVENE = Permission("convene", frozenset({"admin", "secretary"}))
 
 
 def is_chair(person: Person | None, body: Body) -> bool:
     """Whether `person` may run meetings of `body`: its chair, an admin, or an operator."""
     return can(person, CHAIR, body.organisation_id, body=body)
+
+
+def may_convene(person: Person | None, body: Body) -> bool:
+    """Whether `person` may schedule the meeting a requisition of `body` demands: a
+    secretary or admin of the organisation or of that body, or its chair."""
+    return is_chair(person, body) or can(person, CONVENE, body.organisation_id, body=body)
 
 
 def require_chair(person: Person | None, meeting: Meeting) -> None:

@@ -22,6 +22,7 @@ from voting.meetings.models import (
     Meeting,
     MeetingPoll,
     Motion,
+    Requisition,
     SpeakerRequest,
 )
 from voting.meetings.permissions import attending_membership, check_in_of, may_speak
@@ -83,6 +84,8 @@ class MeetingState:
     sections: list[str]
     version: int = 0
     ratification: list[Motion] = field(default_factory=list)
+    # The requisition that called the meeting, if one did.
+    requisition: Requisition | None = None
 
 
 @dataclass
@@ -189,6 +192,9 @@ def meeting_state(meeting: Meeting) -> MeetingState:
         sections=agenda.sections(meeting),
         version=meeting.version,
         ratification=decided_motions_waiting_ratification(meeting),
+        requisition=db.session.scalar(
+            select(Requisition).where(Requisition.meeting_id == meeting.id)
+        ),
     )
 
 
@@ -272,6 +278,7 @@ def state_json(state: MeetingState, *, named: bool) -> dict[str, Any]:
         ],
         "time_per_viewpoint": state.time_per_viewpoint,
         "poll": _open_poll_json(state.meeting.id),
+        "requisition": state.requisition.id if state.requisition else None,
     }
 
 

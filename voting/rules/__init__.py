@@ -13,6 +13,7 @@ frozen dataclasses that can explain themselves. Modules:
 - `elections`: choosing the method, yes/no ratification, approval voting.
 - `speaking`: the order of the speakers' queue, with a reason for each place.
 - `privacy`: warnings before a secret poll whose tally could reveal a vote.
+- `requisitions`: whether a demand for a meeting has the signatures it needs.
 
 See docs/rules.md for the decisions taken and their references.
 """

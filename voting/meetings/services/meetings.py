@@ -30,12 +30,15 @@ from voting.meetings.models import (
     MeetingStatus,
     Motion,
     MotionStatus,
+    Requisition,
+    RequisitionStatus,
 )
 from voting.meetings.permissions import (
     CHECK_IN,
     attending_membership,
     check_in_of,
     is_chair,
+    may_convene,
     require_chair,
 )
 from voting.meetings.services.changes import changed
@@ -80,15 +83,23 @@ def schedule_meeting(
     kind: MeetingKind = MeetingKind.REGULAR,
     called_by: CalledBy = CalledBy.SCHEDULE,
     grounds: str = "",
+    requisition: Requisition | None = None,
 ) -> Meeting:
     """Schedule a meeting of `body`; a notice shorter than the body's period is flagged.
 
     Extraordinary and emergency meetings say who called them and on what grounds. An
     emergency body's meeting starts with an item deciding whether the request is
     justified; a regular meeting of the body that ratifies emergency decisions gets an
-    item for each one still waiting.
+    item for each one still waiting. The meeting a reached `requisition` of the body
+    demands may be scheduled by a secretary too (`services/requisitions.convene`).
     """
-    if not may_schedule(actor, body):
+    requisitioned = (
+        requisition is not None
+        and requisition.body_id == body.id
+        and requisition.status is RequisitionStatus.REACHED
+        and may_convene(actor, body)
+    )
+    if not (requisitioned or may_schedule(actor, body)):
         raise NotAllowed(_("Only the chair or an admin can schedule a meeting."))
     title = title.strip()
     if not title:
@@ -135,6 +146,7 @@ def schedule_meeting(
             short_notice=meeting.short_notice,
             called_by=called_by.value,
             grounds=meeting.grounds,
+            **({"requisition": requisition.id} if requisition is not None else {}),
         )
     return meeting
 
