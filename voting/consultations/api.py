@@ -59,12 +59,12 @@ def consultation_json(consultation: Consultation) -> dict[str, Any]:
         "results_hidden": consultation.results_hidden,
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
-        "roll": len(consultation.roll),
+        "roll": service.roll_size(consultation),
         "answered": service.answered_count(consultation),
         "counts": {r.value: n for r, n in service.tally(consultation).items()} if shown else None,
         "answers": [
-            {"participant": a.participant.name, "response": a.response.value, "reason": a.reason}
-            for a in consultation.answers
+            {"participant": name, "response": str(response), "reason": reason}
+            for name, response, reason in service.listed_answers(consultation, None)
         ]
         if shown
         else None,

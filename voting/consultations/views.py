@@ -92,14 +92,17 @@ def _consultation(consultation_id: int) -> Consultation:
 def _page(consultation: Consultation, status: int = 200, **extra: Any) -> tuple[str, int]:
     person = me()
     poll = consultation.poll
-    answers = {a.participant_id: a for a in consultation.answers}
+    voices = service.voices(person, consultation)
     page = render_template(
         "consultations/show.html",
         consultation=consultation,
         organisation=consultation.body.organisation,
         facilitator=service.may_facilitate(person, consultation.body),
-        voices=service.voices(person, consultation),
-        answers=answers,
+        voices=voices,
+        my_answers=service.answers_of(consultation, voices),
+        roll_size=service.roll_size(consultation),
+        answered=service.answered_count(consultation),
+        listed=service.listed_answers(consultation),
         shown=service.results_shown(consultation),
         tally=service.tally(consultation),
         explanation=service.explanation(consultation),

@@ -152,6 +152,27 @@ def body_members(body: Body, day: dt.date) -> list[tuple[Person, Membership, fro
     return found
 
 
+def body_roll(body: Body, day: dt.date) -> list[tuple[int, str, str]]:
+    """`body_members` as plain rows (person id, name, membership status), for a roll read
+    once for a very large body."""
+    settings = body.settings
+    holders: set[int] | None = None
+    if settings.members_roles:
+        wanted = set(settings.members_roles)
+        holders = {r.person_id for r in _roles_on(body, day) if r.kind.value in wanted}
+    rows = db.session.execute(
+        select(Person.id, Person.name, Membership.status)
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Membership.organisation_id == body.organisation_id)
+        .order_by(Person.name, Person.id)
+    )
+    return [
+        (person_id, name, getattr(status, "value", status))
+        for person_id, name, status in rows
+        if holders is None or person_id in holders
+    ]
+
+
 def roll_of(electorate: Electorate) -> rules.Roll:
     """The rules core's roll for a poll with this electorate."""
     body = electorate.body
@@ -359,8 +380,10 @@ def refusals_of(poll: Poll, person: Person) -> list[str]:
     return [text_of(r) for r in poll.refusals if r.get("person") == person.id]
 
 
-def entitlement_rows(poll: Poll) -> list[rules.Entitlement]:
-    """The stored snapshot as the rules core's rows, for the tally."""
+def entitlement_rows(
+    poll: Poll, stored: Collection[PollEntitlement] | None = None
+) -> list[rules.Entitlement]:
+    """The stored snapshot (or these of its rows) as the rules core's rows, for the tally."""
     return [
         rules.Entitlement(
             holder_id=e.holder_id,
@@ -375,5 +398,5 @@ def entitlement_rows(poll: Poll) -> list[rules.Entitlement]:
             instruction=Choice(e.instruction) if e.instruction else None,
             in_writing_only=e.in_writing_only,
         )
-        for e in poll.entitlements
+        for e in (poll.entitlements if stored is None else stored)
     ]

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import case, func, insert, select
 
 from voting.ballots.models import PollMode
 from voting.ballots.services import polls
-from voting.ballots.services.entitlements import body_members
+from voting.ballots.services.entitlements import body_roll
 from voting.consultations.models import (
     Answer,
     Change,
@@ -241,17 +241,21 @@ def takes_part(membership: Membership | None, body: Body) -> bool:
     return membership is not None and membership.status.value in body.settings.vote
 
 
-def _read_roll(consultation: Consultation) -> list[Participant]:
+def _read_roll(consultation: Consultation) -> list[dict[str, Any]]:
+    """The roll as rows to insert at once (a body may have a hundred thousand members)."""
     body = consultation.body
     if consultation.participants is Participants.UNITS:
-        units = db.session.scalars(
-            select(Unit).where(Unit.organisation_id == body.organisation_id).order_by(Unit.name)
+        units = db.session.execute(
+            select(Unit.id, Unit.name)
+            .where(Unit.organisation_id == body.organisation_id)
+            .order_by(Unit.name)
         )
-        return [Participant(unit_id=u.id, name=u.name) for u in units]
+        return [{"unit_id": u, "name": name} for u, name in units]
+    voting = set(body.settings.vote)
     return [
-        Participant(person_id=person.id, name=person.name)
-        for person, membership, _kinds in body_members(body, utcnow().date())
-        if takes_part(membership, body)
+        {"person_id": person_id, "name": name}
+        for person_id, name, status in body_roll(body, utcnow().date())
+        if status in voting
     ]
 
 
@@ -259,7 +263,9 @@ def _open(consultation: Consultation, actor: Person | None) -> None:
     roll = _read_roll(consultation)
     if not roll:
         raise Conflict(_("Nobody is on the roll of %(body)s.", body=consultation.body.name))
-    consultation.roll = roll
+    db.session.execute(
+        insert(Participant), [{"consultation_id": consultation.id, **row} for row in roll]
+    )
     consultation.status = ConsultationStatus.OPEN
     consultation.opened_at = utcnow()
     db.session.flush()
@@ -291,14 +297,15 @@ def voices(actor: Person | None, consultation: Consultation) -> list[Participant
     """The places on the roll `actor` answers for: their own, or their units'."""
     if not signed_in(actor) or consultation.status is ConsultationStatus.DRAFT:
         return []
+    mine = select(Participant).where(Participant.consultation_id == consultation.id)
     if consultation.participants is Participants.MEMBERS:
-        return [p for p in consultation.roll if p.person_id == actor.id]
+        return list(db.session.scalars(mine.where(Participant.person_id == actor.id)))
     units = {
         role.unit_id
         for role in roles_on(actor, consultation.body.organisation_id)
         if role.unit_id is not None and role.kind in UNIT_VOICES
     }
-    return [p for p in consultation.roll if p.unit_id in units]
+    return list(db.session.scalars(mine.where(Participant.unit_id.in_(units))))
 
 
 # --- answering and discussing -------------------------------------------------------------
@@ -536,8 +543,8 @@ def _close(consultation: Consultation, actor: Person | None) -> None:
         organisation_id=consultation.body.organisation_id,
         consultation=consultation.id,
         outcome=consultation.outcome.value,
-        answered=len(consultation.answers),
-        roll=len(consultation.roll),
+        answered=answered_count(consultation),
+        roll=roll_size(consultation),
         **{r.value: n for r, n in tally(consultation).items()},
     )
     if consultation.outcome is Outcome.NO_CONSENSUS and falls_back_to_vote(consultation):
@@ -550,10 +557,23 @@ def _close(consultation: Consultation, actor: Person | None) -> None:
 def outcome_of(consultation: Consultation, *, closed: bool = False) -> Any:
     """The rules core's reading of the answers: consensus, none, or still open."""
     settings = consensus_settings(consultation.body.settings)
-    responses = {a.participant_id: a.response for a in consultation.answers}
+    responses = {
+        participant: Response(response)
+        for participant, response in db.session.execute(
+            select(Answer.participant_id, Answer.response).where(
+                Answer.consultation_id == consultation.id
+            )
+        )
+    }
     elapsed = utcnow() - (consultation.opened_at or utcnow())
     return consensus_outcome(
-        [p.id for p in consultation.roll],
+        list(
+            db.session.scalars(
+                select(Participant.id)
+                .where(Participant.consultation_id == consultation.id)
+                .order_by(Participant.id)
+            )
+        ),
         responses,
         type(settings)(
             stand_aside_limit=settings.stand_aside_limit,
@@ -569,7 +589,7 @@ def outcome_of(consultation: Consultation, *, closed: bool = False) -> Any:
 def explanation(consultation: Consultation) -> str:
     """Where the consultation stands, in a sentence in the reader's language, from the
     rules core's reading (counts, never names: the answers list names who said what)."""
-    if consultation.status is ConsultationStatus.CLOSED and not consultation.roll:
+    if consultation.status is ConsultationStatus.CLOSED and not roll_size(consultation):
         return _("Nobody was on the roll: the consultation did not run.")
     result = outcome_of(consultation)
     blocks, asides, silent = len(result.blocks), len(result.stand_asides), len(result.silent)
@@ -600,15 +620,19 @@ def explanation(consultation: Consultation) -> str:
         return _(
             "%(answered)d of %(roll)d have answered; not answering is not agreeing.",
             answered=len(result.agree) + len(result.reservations) + asides + blocks,
-            roll=len(consultation.roll),
+            roll=roll_size(consultation),
         )
     return _("No consensus: %(why)s.", why=why)
 
 
 def tally(consultation: Consultation) -> dict[Response, int]:
     counts = dict.fromkeys(Response, 0)
-    for found in consultation.answers:
-        counts[found.response] += 1
+    for response, number in db.session.execute(
+        select(Answer.response, func.count())
+        .where(Answer.consultation_id == consultation.id)
+        .group_by(Answer.response)
+    ):
+        counts[Response(response)] = number
     return counts
 
 
@@ -619,7 +643,48 @@ def results_shown(consultation: Consultation) -> bool:
 
 
 def answered_count(consultation: Consultation) -> int:
-    return len(consultation.answers)
+    return (
+        db.session.scalar(select(func.count()).where(Answer.consultation_id == consultation.id))
+        or 0
+    )
+
+
+def roll_size(consultation: Consultation) -> int:
+    return (
+        db.session.scalar(
+            select(func.count()).where(Participant.consultation_id == consultation.id)
+        )
+        or 0
+    )
+
+
+def answers_of(consultation: Consultation, places: list[Participant]) -> dict[int, Answer]:
+    """The answers given for these places on the roll (one's own, or one's units')."""
+    if not places:
+        return {}
+    found = db.session.scalars(
+        select(Answer).where(Answer.participant_id.in_([p.id for p in places]))
+    )
+    return {a.participant_id: a for a in found}
+
+
+LISTED = 200
+ORDER = {Response.BLOCK: 0, Response.STAND_ASIDE: 1, Response.RESERVATIONS: 2, Response.AGREE: 3}
+
+
+def listed_answers(consultation: Consultation, limit: int | None = LISTED) -> list[Any]:
+    """Who answered what, blocks and stand-asides first, then those with reasons: rows
+    (name, response, reason), at most `limit` (the counts say the rest)."""
+    order = case({r.value: n for r, n in ORDER.items()}, value=Answer.response, else_=len(ORDER))
+    query = (
+        select(Participant.name, Answer.response, Answer.reason)
+        .join(Participant, Participant.id == Answer.participant_id)
+        .where(Answer.consultation_id == consultation.id)
+        .order_by(order, (Answer.reason == ""), Participant.name)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.execute(query))
 
 
 def falls_back_to_vote(consultation: Consultation) -> bool:
@@ -735,8 +800,7 @@ def awaiting(person: Person | None) -> list[awaited.Awaiting]:
         places = voices(person, consultation)
         if not places:
             continue
-        answered = {a.participant_id for a in consultation.answers}
-        done = all(p.id in answered for p in places)
+        done = len(answers_of(consultation, places)) == len(places)
         rows.append(
             awaited.Awaiting(
                 kind="consultation",
