@@ -11,9 +11,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The consultation pages and API; consultations open and close at their times."""
     from voting.consultations import api, electorate, views  # noqa: F401  (operations; the electorate)
-    from voting.consultations.services import consultations
+    from voting.consultations.services import consultations, mail
     from voting.core import awaiting, deadlines
 
     deadlines.register("consultation", consultations.nearest_deadline, consultations.due)
+    deadlines.register("consultation_mail", mail.nearest, mail.due)
+    mail.register()
     awaiting.register("consultations", consultations.awaiting)
     app.register_blueprint(views.bp)

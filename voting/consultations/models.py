@@ -81,6 +81,10 @@ class Consultation(db.Model):
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("poll.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Mail: when the roll was told it opened; the closing time last reminded of (a later
+    # closing time, after an extension, is reminded of again).
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     body: Mapped[Body] = relationship()
     poll: Mapped[Poll | None] = relationship()

@@ -63,6 +63,8 @@ def upgrade():
         sa.Column("poll_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", voting.core.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("announced_at", voting.core.columns.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_for", voting.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["body_id"], ["body.id"], name=op.f("fk_consultation_body_id_body"), ondelete="CASCADE"
         ),
