@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, or_, select
 
 from voting.ballots.electorates import Electorate, electorate_of
 from voting.ballots.models import Poll, PollEntitlement, PollMode
@@ -158,8 +158,17 @@ def body_roll(body: Body, day: dt.date) -> list[tuple[int, str, str]]:
     settings = body.settings
     holders: set[int] | None = None
     if settings.members_roles:
-        wanted = set(settings.members_roles)
-        holders = {r.person_id for r in _roles_on(body, day) if r.kind.value in wanted}
+        holders = set(
+            db.session.scalars(
+                select(Role.person_id).where(
+                    Role.organisation_id == body.organisation_id,
+                    Role.kind.in_(list(settings.members_roles)),
+                    or_(Role.body_id.is_(None), Role.body_id == body.id),
+                    or_(Role.starts_on.is_(None), Role.starts_on <= day),
+                    or_(Role.ends_on.is_(None), Role.ends_on >= day),
+                )
+            )
+        )
     rows = db.session.execute(
         select(Person.id, Person.name, Membership.status)
         .join(Membership, Membership.person_id == Person.id)
