@@ -229,3 +229,18 @@ def test_people_without_the_right_are_refused_and_other_organisations_find_nothi
             body("wsm", "conference"),
             {"title": "x", "proposal": "y", "closes_at": "2027-02-01T00:00+00:00"},
         )
+
+
+def test_an_anonymous_consultation_shows_counts_and_reasons_never_names(
+    app: Flask, executive, clock
+) -> None:
+    consultation = consult(anonymous=True)
+    service.answer(person(executive[1]), consultation, "block", "Not now")
+    service.answer(person(executive[2]), consultation, "agree")
+    db.session.commit()
+    seen = (
+        app.test_client().get(f"/api/v1/consultations/{consultation.id}", headers=bearer(ANA)).json
+    )
+    assert seen["counts"]["block"] == 1 and seen["counts"]["agree"] == 1
+    assert seen["answers"] == [{"participant": None, "response": "block", "reason": "Not now"}]
+    assert "Officer 1" not in str(seen)

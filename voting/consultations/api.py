@@ -32,6 +32,7 @@ SETTINGS = {
     "participants": {"type": "string", "enum": ["members", "units"]},
     "reasons": {"type": "string", "enum": ["off", "optional", "required"]},
     "results_hidden": {"type": "boolean"},
+    "anonymous": {"type": "boolean", "description": "Answers shown without names"},
     "vote_mode": {"type": "string", "enum": ["open", "named", "secret"]},
     "vote_days": {"type": "integer"},
 }
@@ -57,6 +58,7 @@ def consultation_json(consultation: Consultation) -> dict[str, Any]:
         "participants": consultation.participants.value,
         "reasons": consultation.reasons.value,
         "results_hidden": consultation.results_hidden,
+        "anonymous": consultation.anonymous,
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
         "roll": service.roll_size(consultation),

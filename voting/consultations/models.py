@@ -62,6 +62,9 @@ class Consultation(db.Model):
     reasons: Mapped[Reasons] = mapped_column(str_enum(Reasons), default=Reasons.OPTIONAL)
     # Counts and answers are shown to members only after the close (never revealed early).
     results_hidden: Mapped[bool] = mapped_column(default=False)
+    # Answers shown without names (counts and reasons, not who gave them): an open
+    # consultation rather than a named one. The facilitators see no more than anyone.
+    anonymous: Mapped[bool] = mapped_column(default=False)
     # The fallback vote, if no consensus: its mode and how many days it stays open.
     vote_mode: Mapped[str] = mapped_column(String(16), default="secret")
     vote_days: Mapped[int] = mapped_column(default=7)

@@ -69,6 +69,7 @@ def new(slug: str):  # type: ignore[no-untyped-def]
         return _new_page(org)
     data = form_data()
     data["results_hidden"] = bool(request.form.get("results_hidden"))
+    data["anonymous"] = bool(request.form.get("anonymous"))
     body = next((b for b in org.bodies if b.slug == data.get("body")), None)
     try:
         if body is None:

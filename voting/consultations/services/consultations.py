@@ -156,8 +156,9 @@ def _settings(
         values["participants"] = Participants(values["participants"])
     if "reasons" in values:
         values["reasons"] = Reasons(values["reasons"])
-    if "results_hidden" in data:
-        values["results_hidden"] = data["results_hidden"] in (True, "1", "on", "true", 1)
+    for flag in ("results_hidden", "anonymous"):
+        if flag in data:
+            values[flag] = data[flag] in (True, "1", "on", "true", 1)
     if "vote_days" in data and data["vote_days"] not in (None, ""):
         days = parse.parse_count(data["vote_days"], "vote_days")
         if not 1 <= days <= 90:
@@ -674,7 +675,8 @@ ORDER = {Response.BLOCK: 0, Response.STAND_ASIDE: 1, Response.RESERVATIONS: 2, R
 
 def listed_answers(consultation: Consultation, limit: int | None = LISTED) -> list[Any]:
     """Who answered what, blocks and stand-asides first, then those with reasons: rows
-    (name, response, reason), at most `limit` (the counts say the rest)."""
+    (name, response, reason), at most `limit` (the counts say the rest). An anonymous
+    consultation lists the answers with reasons only, and no names."""
     order = case({r.value: n for r, n in ORDER.items()}, value=Answer.response, else_=len(ORDER))
     query = (
         select(Participant.name, Answer.response, Answer.reason)
@@ -682,9 +684,14 @@ def listed_answers(consultation: Consultation, limit: int | None = LISTED) -> li
         .where(Answer.consultation_id == consultation.id)
         .order_by(order, (Answer.reason == ""), Participant.name)
     )
+    if consultation.anonymous:
+        query = query.where(Answer.reason != "")
     if limit is not None:
         query = query.limit(limit)
-    return list(db.session.execute(query))
+    rows = list(db.session.execute(query))
+    if consultation.anonymous:
+        rows = [(None, response, reason) for _name, response, reason in rows]
+    return rows
 
 
 def falls_back_to_vote(consultation: Consultation) -> bool:

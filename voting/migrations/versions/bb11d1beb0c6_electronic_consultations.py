@@ -63,6 +63,7 @@ def upgrade():
         sa.Column("poll_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", voting.core.columns.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("anonymous", sa.Boolean(), nullable=False),
         sa.Column("announced_at", voting.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.Column("reminded_for", voting.core.columns.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
