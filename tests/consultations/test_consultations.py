@@ -244,3 +244,43 @@ def test_an_anonymous_consultation_shows_counts_and_reasons_never_names(
     assert seen["counts"]["block"] == 1 and seen["counts"]["agree"] == 1
     assert seen["answers"] == [{"participant": None, "response": "block", "reason": "Not now"}]
     assert "Officer 1" not in str(seen)
+
+
+def test_two_workers_closing_at_the_same_moment_close_once_and_open_one_vote(
+    app: Flask, executive, clock
+) -> None:
+    import threading
+
+    consultation = consult()
+    service.answer(person(executive[0]), consultation, "block", "No")
+    consultation_id = consultation.id
+    db.session.commit()
+    clock.move_to(START + timedelta(days=8))
+    ready = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        with app.app_context():
+            try:
+                found = service.get_consultation(consultation_id)
+                ready.wait(5)
+                service.close_if_due(found)
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    db.session.expire_all()
+    closed = db.session.scalar(
+        select(func.count()).where(AuditEvent.action == "consultation.closed")
+    )
+    from voting.ballots.models import Poll
+
+    assert closed == 1
+    assert db.session.scalar(select(func.count()).select_from(Poll)) == 1

@@ -500,6 +500,7 @@ def close(actor: Person | None, consultation: Consultation) -> Consultation:
     if consultation.status is ConsultationStatus.DRAFT:
         raise Conflict(_("This consultation has not opened yet."))
     with transaction():
+        db.session.refresh(consultation, with_for_update=True)
         _close(consultation, actor)
     return consultation
 
@@ -514,7 +515,8 @@ def close_if_due(consultation: Consultation) -> Consultation:
     if not (due_to_open or due_to_close):
         return consultation
     with transaction():
-        db.session.refresh(consultation)  # another worker may have done it meanwhile
+        # Another worker may have done it meanwhile: read the row again, locked (PostgreSQL).
+        db.session.refresh(consultation, with_for_update=True)
         if consultation.status is ConsultationStatus.DRAFT and consultation.opens_at <= now:
             try:
                 with db.session.begin_nested():

@@ -86,7 +86,7 @@ def _values(consultation: Consultation) -> dict[str, object]:
 def announce(consultation: Consultation) -> None:
     """Mark the opening announced and tell the roll in the background (once each)."""
     with transaction():
-        db.session.refresh(consultation)
+        db.session.refresh(consultation, with_for_update=True)  # once, whichever worker
         if consultation.announced_at is not None or not consultation.is_open:
             return
         consultation.announced_at = utcnow()
@@ -97,7 +97,7 @@ def remind(consultation: Consultation) -> None:
     """Remind those on the roll who have not answered that it closes soon (once each per
     closing time: an extension is reminded of again), in the background."""
     with transaction():
-        db.session.refresh(consultation)
+        db.session.refresh(consultation, with_for_update=True)  # once, whichever worker
         if consultation.reminded_for == consultation.closes_at or not consultation.is_open:
             return
         consultation.reminded_for = consultation.closes_at
