@@ -441,6 +441,8 @@ EXPECTATIONS: dict[str, Op] = {
     # One's own account and tokens (the token tried is the admin's)
     "GET /me": Op(SIGNED_IN),
     "PATCH /me": Op(SIGNED_IN, body=lambda w: {"locale": "en"}),
+    "GET /me/notifications": Op(SIGNED_IN),
+    "PATCH /me/notifications": Op(SIGNED_IN, body=lambda w: {"reminder": False}),
     "GET /tokens": Op(SIGNED_IN),
     "POST /tokens": Op(SIGNED_IN, body=lambda w: {"name": "script"}),
     "DELETE /tokens/{token_id}": Op(ADMINS),
