@@ -754,7 +754,7 @@ def state_outcome(
     text = parse.parse_text(statement, "statement", limit=parse.TEXT)
     review = parse.parse_day(review_on, "review_on")
     if review is not None and review <= date.today():
-        raise Invalid(_("The review date is in the future."), field="review_on")
+        raise Invalid(_("The review date must be in the future."), field="review_on")
     with transaction():
         consultation.statement, consultation.review_on = text, review
         consultation.statement_by_id = actor.id if actor else None
