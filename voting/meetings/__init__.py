@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     from voting.meetings.services import awaiting as awaiting_meetings
 
     awaiting.register("meetings", awaiting_meetings.awaiting)
+    awaiting.register("requisitions", awaiting_meetings.requisitions_awaiting)
     receivers.connect()
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(poll_views.bp)

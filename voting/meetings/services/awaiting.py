@@ -67,3 +67,46 @@ def awaiting(person: Person | None) -> list[Awaiting]:
             )
         )
     return found
+
+
+def requisitions_awaiting(person: Person | None) -> list[Awaiting]:
+    """Open requisitions `person` could sign (for themselves or a unit), signed or not."""
+    from voting.meetings.models import Requisition, RequisitionSignature, RequisitionStatus
+    from voting.meetings.services.requisitions import Terms, signs_personally, units_signed_for
+
+    if not signed_in(person):
+        return []
+    org_ids = {m.organisation_id for m in person.memberships}
+    found = []
+    for requisition in db.session.scalars(
+        select(Requisition)
+        .join(Body)
+        .where(Body.organisation_id.in_(org_ids), Requisition.status == RequisitionStatus.OPEN)
+        .order_by(Requisition.started_at)
+    ):
+        body, terms = requisition.body, Terms.of(requisition)
+        keys = [f"unit:{u.id}" for u in units_signed_for(person, body, terms)]
+        if signs_personally(person, body, terms):
+            keys.append(f"person:{person.id}")
+        if not keys:
+            continue
+        signed = set(
+            db.session.scalars(
+                select(RequisitionSignature.signer_key).where(
+                    RequisitionSignature.requisition_id == requisition.id,
+                    RequisitionSignature.signer_key.in_(keys),
+                )
+            )
+        )
+        done = signed == set(keys)
+        found.append(
+            Awaiting(
+                kind="requisition",
+                title=requisition.title,
+                where=f"{body.organisation.name} · {body.name}",
+                url=url_for("requisitions.requisition_page", requisition_id=requisition.id),
+                action=_("See the requisition") if done else _("Sign the requisition"),
+                done=done,
+            )
+        )
+    return found
