@@ -506,6 +506,28 @@ EXPECTATIONS: dict[str, Op] = {
     "POST /polls/{poll_id}/votes": Op(MEMBERS, body=lambda w: {"choice": "yes"}),
     # Published after a secret poll closes: the poll's results, for those who see its screens.
     "GET /polls/{poll_id}/trackers": Op(SCREENS),
+    # Votes before the meeting on the draft poll: its window, papers and tellers' entries
+    # are the body's chair's, secretary's or admin's (and tellers', none among the seven);
+    # anyone may return a paper with its code (refused for want of a window, past the
+    # rights); WSM's conference has no member who votes only in writing.
+    "POST /polls/{poll_id}/precast": Op(
+        SECRETARIES, params=lambda w: {"poll_id": w.draft.id}, body=lambda w: {"until": LATER()}
+    ),
+    "GET /polls/{poll_id}/precast": Op(SECRETARIES, params=lambda w: {"poll_id": w.draft.id}),
+    "POST /polls/{poll_id}/papers": Op(SECRETARIES, params=lambda w: {"poll_id": w.draft.id}),
+    "POST /polls/{poll_id}/papers/entries": Op(
+        SECRETARIES,
+        params=lambda w: {"poll_id": w.draft.id},
+        body=lambda w: {"code": "ABCD-EFGH-JKLM-NPQR", "choice": "yes"},
+    ),
+    "POST /polls/{poll_id}/papers/return": Op(
+        EVERYONE,
+        params=lambda w: {"poll_id": w.draft.id},
+        body=lambda w: {"code": "ABCD-EFGH-JKLM-NPQR", "choice": "yes"},
+    ),
+    "POST /polls/{poll_id}/written-votes": Op(
+        NOBODY, params=lambda w: {"poll_id": w.draft.id}, body=lambda w: {"choice": "yes"}
+    ),
     # Cards, mandates (Galway's, on a Delegate Council motion), proxies (Mo's)
     "POST /organisations/{slug}/cards": Op(
         SECRETARIES,

@@ -1,21 +1,23 @@
 """API: a poll's own operations, whatever its subject (a question put to a body, a poll at
-a meeting): read, preview, open, vote, close, annul, the published trackers; and polls
-put to a body's members directly. A vote's response comes after its commit: an
+a meeting): read, preview, open, vote, close, annul, the published trackers; votes cast
+before a meeting (ballot papers, written votes); and polls put to a body's members
+directly. A vote's response comes after its commit: an
 acknowledged vote is stored.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 
 from voting.ballots.electorates import electorate_of
 from voting.ballots.models import Poll, PollMode
-from voting.ballots.services import entitlements, polls
+from voting.ballots.services import entitlements, polls, precast
 from voting.core import batch, throttle
 from voting.core.api import api_person, int_field, json_body, operation, text_field
-from voting.core.errors import Invalid, NotFound
+from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.org.services.bodies import body_in
 from voting.org.services.organisations import by_slug
 
@@ -53,6 +55,7 @@ def poll_json(poll: Poll) -> dict[str, Any]:
         "closes_at": poll.closes_at.isoformat() if poll.closes_at else None,
         "annul_reason": poll.annul_reason or None,
         "rerun_of": poll.rerun_of_id,
+        "precast_until": poll.precast_until.isoformat() if poll.precast_until else None,
         "progress": {
             "voters": progress.voters,
             "voters_total": progress.voters_total,
@@ -331,3 +334,184 @@ def vote(poll_id: int) -> dict[str, Any]:
 def trackers(poll_id: int) -> dict[str, Any]:
     poll = _readable(poll_id)
     return {"trackers": polls.published_trackers(poll), "choices": polls.published_choices(poll)}
+
+
+# --- Votes cast before the meeting: ballot papers and written votes ---------------------------
+
+
+def _when(data: dict[str, Any], key: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text_field(data, key))
+    except ValueError:
+        raise Invalid(_("Give a date and time such as 2025-03-01T18:00."), field=key) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def precast_json(poll: Poll) -> dict[str, Any]:
+    found = precast.summary(poll)
+    return {
+        "poll": poll.id,
+        "until": found.until.isoformat() if found.until else None,
+        "open": found.open,
+        "rule": precast.rule_of(poll).value,
+        "rule_text": found.rule,
+        "papers": [
+            {"unit": u.unit, "issued": u.issued, "returned": u.returned} for u in found.units
+        ],
+        "written": found.written,
+    }
+
+
+PRECAST = {"type": "object", "description": "The votes a poll takes before the meeting"}
+CODE_AND_CHOICE = {
+    "type": "object",
+    "properties": {"code": {"type": "string"}, "choice": {"type": "string"}},
+    "required": ["code", "choice"],
+}
+
+
+@operation(
+    "/polls/<int:poll_id>/precast",
+    "POST",
+    summary="Let a draft poll at a meeting take votes before it (ballot papers, written "
+    "votes) until a date; a secret poll gets its key and teller keys now (chair, secretary)",
+    tag=TAG,
+    scope="chair",
+    request={
+        "type": "object",
+        "properties": {
+            "until": {"type": "string", "description": "ISO date and time (UTC if no zone)"},
+            "tellers": {"type": "integer", "description": "Teller keys made (secret polls)"},
+            "tellers_needed": {"type": "integer", "description": "How many of them count it"},
+        },
+        "required": ["until"],
+    },
+    response=PRECAST,
+)
+def open_precast(poll_id: int) -> dict[str, Any]:
+    data = json_body()
+    poll = precast.open_window(
+        api_person(),
+        _poll(poll_id),
+        _when(data, "until"),
+        tellers=int_field(data, "tellers") or 1,
+        tellers_needed=int_field(data, "tellers_needed") or 1,
+    )
+    return precast_json(poll)
+
+
+@operation(
+    "/polls/<int:poll_id>/precast",
+    "GET",
+    summary="The votes cast before the meeting so far: papers per unit, written votes, the "
+    "rule, the tellers' entries that differ (chair, secretary, tellers)",
+    tag=TAG,
+    response=PRECAST,
+)
+def get_precast(poll_id: int) -> dict[str, Any]:
+    poll = _readable(poll_id)
+    if not precast.may_enter(api_person(), poll):
+        raise NotAllowed(_("Only a teller, the chair or the secretary can see this."))
+    return {
+        **precast_json(poll),
+        "mismatches": [
+            {"paper": m.label, "tellers": m.tellers} for m in precast.mismatches(api_person(), poll)
+        ],
+    }
+
+
+@operation(
+    "/polls/<int:poll_id>/papers",
+    "POST",
+    summary="Issue the ballot papers: one per vote each unit holds, each with a one-time code "
+    "given this once (chair, secretary)",
+    tag=TAG,
+    scope="chair",
+    response={
+        "type": "object",
+        "properties": {"papers": {"type": "array", "items": {"type": "object"}}},
+    },
+    status=201,
+)
+def issue_papers(poll_id: int) -> dict[str, Any]:
+    papers = precast.issue_papers(api_person(), _poll(poll_id))
+    return {
+        "papers": [{"unit": p.unit, "number": p.number, "of": p.of, "code": p.code} for p in papers]
+    }
+
+
+@operation(
+    "/polls/<int:poll_id>/papers/entries",
+    "POST",
+    summary="A teller enters a paper received by post; it counts when a second teller's "
+    "entry agrees (tellers, chair, secretary)",
+    tag=TAG,
+    scope="chair",
+    request=CODE_AND_CHOICE,
+    response={
+        "type": "object",
+        "properties": {
+            "outcome": {"type": "string", "enum": ["waiting", "counted", "mismatch"]},
+            "message": {"type": "string"},
+            "tellers": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+)
+def enter_paper(poll_id: int) -> dict[str, Any]:
+    data = json_body()
+    entry = precast.enter_paper(
+        api_person(), _poll(poll_id), text_field(data, "code"), text_field(data, "choice")
+    )
+    return {"outcome": entry.outcome, "message": entry.sentence(), "tellers": entry.others}
+
+
+@operation(
+    "/polls/<int:poll_id>/papers/return",
+    "POST",
+    summary="Return a ballot paper with its code, before the date papers are due (no token: "
+    "the code is the key; wrong codes are limited per address)",
+    tag=TAG,
+    auth=False,
+    request=CODE_AND_CHOICE,
+    response={
+        "type": "object",
+        "properties": {"paper": {"type": "string"}, "tracker": {"type": ["string", "null"]}},
+    },
+    status=201,
+)
+def return_paper(poll_id: int) -> dict[str, Any]:
+    throttle.code_allowed()
+    data = json_body()
+    try:
+        receipt = precast.return_paper(
+            _poll(poll_id), text_field(data, "code"), text_field(data, "choice")
+        )
+    except ServiceError as error:
+        if error.field == "code":
+            throttle.code_failed()
+        raise
+    return {"paper": receipt.label, "tracker": receipt.tracker}
+
+
+@operation(
+    "/polls/<int:poll_id>/written-votes",
+    "POST",
+    summary="Vote in writing before the meeting (members who vote only in writing or by proxy)",
+    tag=TAG,
+    scope="vote",
+    request={
+        "type": "object",
+        "properties": {"choice": {"type": "string"}},
+        "required": ["choice"],
+    },
+    response={
+        "type": "object",
+        "properties": {"tracker": {"type": ["string", "null"]}, "already": {"type": "boolean"}},
+    },
+    status=201,
+)
+def cast_in_writing(poll_id: int) -> dict[str, Any]:
+    receipt = precast.cast_in_writing(
+        api_person(), _poll(poll_id), text_field(json_body(), "choice")
+    )
+    return {"tracker": receipt.tracker, "already": receipt.already}

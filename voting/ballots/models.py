@@ -16,6 +16,11 @@ timestamp, no reference to `participation`, one row per unit of weight (an unusu
 weight identifies nobody); then the envelopes are erased. On SQLite these tables are
 `WITHOUT ROWID`: rows are stored in the order of their random keys, never in arrival
 order. The trackers are rewritten shuffled with fresh keys at the count too.
+
+Votes cast before a meeting have their own tables: ballot papers (a code's digest, the
+choice in an open poll), tellers' entries of them and written votes. In a secret poll
+their choices go into `sealed_ballot` at once, like the floor's, and these tables hold
+none of them.
 """
 
 from __future__ import annotations
@@ -98,6 +103,13 @@ class Poll(db.Model):
     seal_key: Mapped[str | None] = mapped_column(String(64))
     tellers: Mapped[int] = mapped_column(default=0)
     tellers_needed: Mapped[int] = mapped_column(default=0)
+    # Votes cast before the meeting (`services.precast`): ballot papers are returned and
+    # written votes cast until `precast_until`. When the poll opens they are placed on its
+    # holdings under the rule then in force (`precast_rule`, "" if there were none);
+    # `precast_votes` of them stand apart from the holdings' weights.
+    precast_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    precast_rule: Mapped[str] = mapped_column(String(16), default="")
+    precast_votes: Mapped[int] = mapped_column(default=0)
 
     body: Mapped[Body] = relationship()
     rerun_of: Mapped[Poll | None] = relationship(remote_side=[id])
@@ -143,6 +155,10 @@ class PollEntitlement(db.Model):
     instruction: Mapped[str | None] = mapped_column(String(16))
     # The unit's mandate on the poll's motion (yes/no/abstain), or None (free).
     mandate: Mapped[str | None] = mapped_column(String(16))
+    # Votes of this holding cast before the meeting that stand (returned papers under
+    # "first counts", a written vote of the proxy's principal): `weight` is what is left
+    # to cast on the floor, 0 if nothing is.
+    precast: Mapped[int] = mapped_column(default=0)
 
     poll: Mapped[Poll] = relationship(back_populates="entitlements")
     holder: Mapped[Person] = relationship(foreign_keys=[holder_id])
@@ -242,3 +258,76 @@ class BallotTracker(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
     poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
     tracker_hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- Votes cast before the meeting ---------------------------------------------------------
+
+
+class BallotPaper(db.Model):
+    """A postal ballot paper: one vote of a unit in a poll, with a one-time code.
+
+    Only the SHA-256 of the code is kept (it is printed once, on the paper). Returned
+    online with its code or entered by two tellers; in an open or named poll the choice
+    is kept here, in a secret poll it is sealed into the poll's envelopes at once, with
+    nothing linking it to its paper. When the poll opens, `voter_key` is the floor holding
+    its card falls on and `stands` says whether it counts whatever the floor does.
+    """
+
+    __tablename__ = "ballot_paper"
+    __table_args__ = (UniqueConstraint("poll_id", "unit_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    number: Mapped[int]  # the unit's n-th vote (its n-th card), from 1
+    of: Mapped[int]  # the papers the unit was sent
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    returned: Mapped[bool] = mapped_column(default=False)
+    channel: Mapped[str] = mapped_column(String(16), default="")  # online | tellers
+    # Open and named polls only: the choice and when it came (a secret poll keeps neither).
+    choice: Mapped[str | None] = mapped_column(String(200))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voter_key: Mapped[str | None] = mapped_column(String(64))
+    stands: Mapped[bool] = mapped_column(default=True)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class PaperEntry(db.Model):
+    """A teller's reading of a returned paper: the SHA-256 of its code with the choice.
+
+    A paper counts when two different tellers' entries agree; the digest compares them
+    without keeping the choice, and is useless without the code, which is not stored."""
+
+    __tablename__ = "paper_entry"
+    __table_args__ = (UniqueConstraint("paper_id", "teller_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("ballot_paper.id", ondelete="CASCADE"))
+    teller_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    teller: Mapped[Person] = relationship()
+
+
+class WrittenVote(db.Model):
+    """A member's vote cast in writing before the meeting (members whose status votes
+    only in writing or by proxy). One per member per poll; in a secret poll the choice is
+    sealed into the poll's envelopes and nothing here says it, nor when."""
+
+    __tablename__ = "written_vote"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    choice: Mapped[str | None] = mapped_column(String(200))
+    cast_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voter_key: Mapped[str | None] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship()

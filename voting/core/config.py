@@ -67,6 +67,8 @@ def from_environment(instance: Path) -> dict[str, object]:
         # Failed sign-ins from one address, whatever the accounts (a hall's wifi is one).
         "RATELIMIT_LOGIN_ADDRESS": env("RATELIMIT_LOGIN_ADDRESS", "100 per minute"),
         "RATELIMIT_VOTE": env("RATELIMIT_VOTE", "30 per minute"),
+        # Wrong one-time codes (a ballot paper's) from one address before it must wait.
+        "RATELIMIT_CODE": env("RATELIMIT_CODE", "10 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "INVITATION_DAYS": int(env("INVITATION_DAYS", "30")),
         "PASSWORD_RESET_MINUTES": int(env("PASSWORD_RESET_MINUTES", "60")),

@@ -1,6 +1,8 @@
 """Rate limits on votes: a person (or a script gone wrong) sending votes faster than any
 honest phone is slowed down with a clear message. Sign-in has its own limits
-(membership/views/auth.py), counted per client address (`client_address`).
+(membership/views/auth.py), counted per client address (`client_address`), and so have
+forms that take a one-time code without a sign-in (a ballot paper's): `code_allowed`
+before, `code_failed` after a wrong one.
 
 Checked where a vote enters (the ballot form, the API, the Socket.IO `vote` event), before
 it reaches the writer. With Redis (`REDIS_URL`) the count is kept there, shared by every
@@ -53,6 +55,11 @@ class _Window:
             self.counts[key] = count = self.counts.get(key, 0) + 1
         return count <= limit
 
+    def over(self, key: str, limit: int, seconds: int) -> bool:
+        """Whether `key` has used up its `limit` in the current window (counting nothing)."""
+        with self.lock:
+            return self.started == int(time.time()) // seconds and self.counts.get(key, 0) >= limit
+
 
 def vote_allowed(person: Any) -> None:
     """Count one vote attempt of `person`; refuse once over `RATELIMIT_VOTE`."""
@@ -66,3 +73,37 @@ def vote_allowed(person: Any) -> None:
         allowed = window.hit(str(person.id), item.amount, item.get_expiry())
     if not allowed:
         raise TooFast(_("Too many votes in a short time. Wait a minute and try again."))
+
+
+def _code_key() -> str:
+    return f"code:{client_address() or '-'}"
+
+
+def code_allowed() -> None:
+    """Refuse a one-time code from this client address once `RATELIMIT_CODE` wrong ones
+    came from it in the current window (right ones are not counted: a secretary returning
+    a unit's three papers from one office is not slowed down)."""
+    if not limiter.enabled:
+        return
+    item = parse(current_app.config["RATELIMIT_CODE"])
+    if current_app.config.get("REDIS_URL"):
+        over = not limiter.limiter.test(item, _code_key())
+    else:
+        window = current_app.extensions.setdefault("voting.code_window", _Window())
+        over = window.over(_code_key(), item.amount, item.get_expiry())
+    if over:
+        raise TooFast(
+            _("Too many wrong codes from here in a short time. Wait a minute and try again.")
+        )
+
+
+def code_failed() -> None:
+    """Count one wrong code from this client address."""
+    if not limiter.enabled:
+        return
+    item = parse(current_app.config["RATELIMIT_CODE"])
+    if current_app.config.get("REDIS_URL"):
+        limiter.limiter.hit(item, _code_key())
+    else:
+        window = current_app.extensions.setdefault("voting.code_window", _Window())
+        window.hit(_code_key(), item.amount, item.get_expiry())

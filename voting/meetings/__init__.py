@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from voting.meetings.views import calendar as calendar_views
     from voting.meetings.views import meetings as meeting_views
     from voting.meetings.views import polls as poll_views
+    from voting.meetings.views import precast as precast_views
     from voting.meetings.views import requisitions as requisition_views
 
     deadlines.register("consensus_test", consensus.nearest_deadline, consensus.due)
@@ -33,5 +34,6 @@ def init_app(app: Flask) -> None:
     receivers.connect()
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(poll_views.bp)
+    app.register_blueprint(precast_views.bp)
     app.register_blueprint(requisition_views.bp)
     app.register_blueprint(calendar_views.bp)

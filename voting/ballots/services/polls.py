@@ -26,9 +26,7 @@ adopted).
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +39,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from voting.ballots import sealing
+from voting.ballots import codes, sealing
 from voting.ballots.electorates import electorate_class, electorate_of
 from voting.ballots.models import (
     YES_NO_ABSTAIN,
@@ -56,6 +54,7 @@ from voting.ballots.models import (
     Vote,
     random_key,
 )
+from voting.ballots.services import precast
 from voting.ballots.services.entitlements import (
     Preview,
     entitlement_rows,
@@ -151,10 +150,12 @@ def get_poll(poll_id: int) -> Poll:
 
 
 def progress(poll: Poll) -> Progress:
-    """Holdings used and weight cast so far, against the snapshot."""
+    """Holdings used and weight cast so far, against the snapshot; the votes cast before
+    the meeting that stand count as cast (a holding they left nothing to is not waited
+    for)."""
     total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(PollEntitlement.weight), 0)).where(
-            PollEntitlement.poll_id == poll.id
+            PollEntitlement.poll_id == poll.id, PollEntitlement.weight > 0
         )
     ).one()
     cast = db.session.execute(
@@ -167,7 +168,13 @@ def progress(poll: Poll) -> Progress:
         )
         .where(Participation.poll_id == poll.id)
     ).one()
-    return Progress(int(cast[0]), int(total[0]), int(cast[1]), int(total[1]) + poll.unheld)
+    pre = poll.precast_votes
+    return Progress(
+        int(cast[0]) + pre,
+        int(total[0]) + pre,
+        int(cast[1]) + pre,
+        int(total[1]) + poll.unheld + pre,
+    )
 
 
 def used_keys(poll: Poll) -> set[str]:
@@ -187,8 +194,7 @@ def votes_of(poll: Poll, keys: list[str]) -> dict[str, Vote]:
 
 def tracker_hash(code: str) -> str:
     """The stored form of a tracker code (case and dashes ignored)."""
-    normal = code.strip().upper().replace("-", "").replace(" ", "")
-    return hashlib.sha256(normal.encode()).hexdigest()
+    return codes.digest(code)
 
 
 def published_trackers(poll: Poll) -> list[str]:
@@ -309,7 +315,9 @@ def open_poll(
     gets a key pair (`sealing`): its ballots are sealed under the public key; the private
     key stays in memory and is split into `tellers` teller keys, any `tellers_needed` of
     which count the poll if the server restarts before it closes.
-    Opening an open poll again changes nothing.
+    Opening an open poll again changes nothing. A secret poll that took votes before
+    the meeting has its key already (`precast.open_window`). The votes cast before the
+    meeting are placed on the snapshot's holdings (`precast.place_on_opening`).
     """
     electorate = electorate_of(poll)
     electorate.require_manager(actor)
@@ -321,16 +329,18 @@ def open_poll(
     snapshot = preview(poll)
     if snapshot.privacy is not None and not snapshot.privacy.safe and not confirm_privacy:
         raise PrivacyWarning(snapshot.warnings())
-    if not snapshot.result.entitlements:
+    if not snapshot.result.entitlements and not precast.has_votes(poll):
         raise Conflict(_("Nobody holds a vote in this poll."))
     now = utcnow()
     if closes_at is not None and closes_at <= now:
         raise Invalid(_("The closing time has passed already."), field="closes_at")
-    if poll.is_secret:
+    new_key = poll.is_secret and poll.seal_key is None
+    if new_key:
         poll_key = sealing.new_key(poll.id, tellers_needed, tellers)
     with transaction():
         store_snapshot(poll, snapshot)
-        if poll.is_secret:
+        precast.place_on_opening(poll)
+        if new_key:
             poll.seal_key, poll.tellers, poll.tellers_needed = poll_key, tellers, tellers_needed
         poll.status = PollStatus.OPEN
         poll.opened_at = now
@@ -367,10 +377,13 @@ def close_poll(actor: Person | None, poll: Poll) -> Poll:
 
 
 def show_teller_key(actor: Person | None, poll: Poll, number: int) -> str:
-    """Teller key `number` of an open secret poll, shown once (each teller takes theirs)."""
+    """Teller key `number` of an open secret poll, shown once (each teller takes theirs);
+    from the pre-cast window on for a poll that takes votes before the meeting."""
     electorate = electorate_of(poll)
-    electorate.require_manager(actor)
-    if not poll.is_secret or poll.status is not PollStatus.OPEN:
+    sealed_draft = poll.status is PollStatus.DRAFT and poll.seal_key is not None
+    if not (sealed_draft and precast.may_manage(actor, poll)):
+        electorate.require_manager(actor)
+    if not poll.is_secret or not (poll.status is PollStatus.OPEN or sealed_draft):
         raise Conflict(_("Teller keys belong to a secret poll while it is open."))
     key = sealing.reveal_teller_key(poll.seal_key, number)
     with transaction():
@@ -681,6 +694,11 @@ def _ballot(
         chosen = [by_key[k] for k in dict.fromkeys(keys)]
     else:
         chosen = [h for h in held if not h.in_writing_only] or held
+        # Holdings left with nothing by the votes cast before the meeting are not cast.
+        chosen = [h for h in chosen if h.weight] or chosen
+    spent = next((h for h in chosen if not h.weight), None)
+    if spent is not None:
+        raise NotAllowed(precast.refusal(poll, spent))
     in_person = [h for h in chosen if h.holder_id != actor.id]  # their own vote, proxy unused
     if (not written and any(h.in_writing_only for h in chosen)) or (in_person and in_writing):
         raise NotAllowed(_("This vote may be cast only in writing or by proxy."))
@@ -930,9 +948,7 @@ def _cast_in_poll(poll_id: int, group: list[batch.Waiting]) -> list[batch.Waitin
 
 def new_tracker() -> str:
     """A tracker code a person can copy: 4 groups of 4 letters and digits."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    raw = "".join(secrets.choice(alphabet) for _i in range(16))
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+    return codes.new_code()
 
 
 # --- Counting ---------------------------------------------------------------------------
@@ -959,7 +975,8 @@ def _decision_record(decision: Decision) -> dict[str, Any]:
 
 
 def count(poll: Poll) -> dict[str, Any]:
-    """Count the poll from its snapshot under the body's rule (special decision included)."""
+    """Count the poll from its snapshot under the body's rule (special decision included),
+    with the votes cast before the meeting, each once (`precast.tallied`)."""
     settings = poll.body.settings
     special = special_of(settings, poll.special)
     rule_threshold = threshold(
@@ -970,23 +987,32 @@ def count(poll: Poll) -> dict[str, Any]:
     rows = entitlement_rows(poll)
     stored = {e.voter_key: e for e in poll.entitlements}
     voted = used_keys(poll)
-    entitled = sum(e.weight for e in rows) + poll.unheld
+    entitled = sum(e.weight for e in rows) + poll.unheld + poll.precast_votes
     members = max(poll.members, entitled)
+    there = {e.voter_key for e in poll.entitlements if e.present or e.voter_key in voted}
+    pre = precast.tallied(poll, voted, there) if poll.precast_rule else precast.Tallied()
     units_present = len(
         {
             e.principal_unit_id
             for e in poll.entitlements
-            if e.principal_unit_id and (e.present or e.voter_key in voted)
+            if e.principal_unit_id and e.voter_key in there
         }
+        | pre.units
     )
-    base: dict[str, Any] = {"voters": len(voted), "set_aside": [], "named": []}
+    base: dict[str, Any] = {"voters": len(voted) + pre.votes, "set_aside": [], "named": []}
+    if poll.precast_rule:
+        base["precast"] = {
+            "papers": pre.papers,
+            "written": pre.written,
+            "replaced": len(pre.replaced),
+        }
     if not poll.is_yes_no:
-        return {**base, **_plurality(poll)}
+        return {**base, **_plurality(poll, pre.totals)}
     if poll.is_secret:
         totals = Counter(
             db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
         )
-        present = sum(e.weight for e in rows if e.present or e.voter_key in voted)
+        present = sum(e.weight for e in rows if e.present or e.voter_key in voted) + pre.present
         counts = Counts(
             yes=totals["yes"],
             no=totals["no"],
@@ -1022,12 +1048,31 @@ def count(poll: Poll) -> dict[str, Any]:
         ballots,
         rows,
         PollRule(rule_threshold, rule_quorum, split_votes=settings.split_votes),
-        unheld=poll.unheld,
+        unheld=poll.unheld + poll.precast_votes,
         members=members,
         mandates=mandates,
         units_present=units_present,
         units_total=poll.units_total,
     )
+    decision, totals, cast = result.decision, dict(result.totals), result.counted
+    if pre.votes:  # the floor's count, with the votes cast before the meeting added
+        floor = result.decision.counts
+        totals = {c: totals[c] + pre.totals[c.value] for c in Choice}
+        cast += sum(pre.totals.values())
+        decision = decide(
+            Counts(
+                yes=totals[Choice.YES],
+                no=totals[Choice.NO],
+                abstain=totals[Choice.ABSTAIN],
+                present=floor.present_weight + pre.present,
+                entitled=entitled,
+                members=members,
+                units_present=units_present,
+                units_total=poll.units_total,
+            ),
+            rule_threshold,
+            rule_quorum,
+        )
     named = [
         {
             "holder": stored[v.voter_key].holder.name,
@@ -1041,10 +1086,10 @@ def count(poll: Poll) -> dict[str, Any]:
     ]
     return {
         **base,
-        **_decision_record(result.decision),
-        "totals": {c.value: result.totals[c] for c in Choice},
-        "cast": result.counted,
-        "set_aside": [message_data(s.reason) for s in result.set_aside],
+        **_decision_record(decision),
+        "totals": {c.value: totals[c] for c in Choice},
+        "cast": cast,
+        "set_aside": [message_data(s.reason) for s in result.set_aside] + pre.replaced,
         "named": named if poll.mode is PollMode.NAMED else [],
         "against": sum(1 for v in votes if v.against_instruction),
     }
@@ -1058,10 +1103,11 @@ def _principal_label(holding: PollEntitlement) -> str:
     return ""
 
 
-def _plurality(poll: Poll) -> dict[str, Any]:
-    """A multiple-choice count: the option with the most votes wins; a tie decides nothing."""
+def _plurality(poll: Poll, precast_totals: Counter[str] | None = None) -> dict[str, Any]:
+    """A multiple-choice count: the option with the most votes wins; a tie decides nothing.
+    `precast_totals`: the choices of an open poll's votes cast before the meeting."""
     weights = {e.voter_key: e.weight for e in poll.entitlements}
-    totals: Counter[str] = Counter()
+    totals: Counter[str] = Counter(precast_totals or {})
     if poll.is_secret:
         totals.update(
             db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
