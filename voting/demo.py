@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from voting.core import audit
@@ -136,7 +137,12 @@ def load_demo(operator_email: str = "operator@example.org") -> list[DemoLogin]:
         ]
     from voting.meetings.services.simulation import load_demo_meeting
 
-    meeting = load_demo_meeting()  # a WRI conference meeting in session, to try alone
+    announcing = current_app.config.get("ANNOUNCE_MEETINGS", True)
+    current_app.config["ANNOUNCE_MEETINGS"] = False  # nobody to mail: demo addresses
+    try:
+        meeting = load_demo_meeting()  # a WRI conference meeting in session, to try alone
+    finally:
+        current_app.config["ANNOUNCE_MEETINGS"] = announcing
     if meeting is not None:
         _hand_out_cards(meeting)
     return logins

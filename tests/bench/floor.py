@@ -25,6 +25,7 @@ def config(database: Path, port: int) -> dict[str, Any]:
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": False,
         "SOCKETIO_ASYNC_MODE": "threading",  # only while preparing, in this process
+        "ANNOUNCE_MEETINGS": False,  # 2,000 delegates are not mailed the bench's meeting
     }
 
 

@@ -139,3 +139,25 @@ def send_to(
 
     after_commit(deliver)
     return True
+
+
+def in_background(send: Callable[..., Any], *args: Any) -> Callable[[], None]:
+    """An `after_commit` hook that runs `send(*args)` from a task of its own, in an app
+    context of its own: a mailing to a large roll never holds up the request, or the
+    writer, that committed what it announces. Under test (`MAIL_IN_BACKGROUND` false, the
+    default when testing) it runs at once, so a test reads what was sent, and nothing
+    outlives the test's database."""
+    from voting.core.extensions import db, socketio
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                send(*args)
+            finally:
+                db.session.remove()
+
+    if not app.config.get("MAIL_IN_BACKGROUND", not app.testing):
+        return lambda: send(*args)
+    return lambda: socketio.start_background_task(run)

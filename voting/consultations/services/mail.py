@@ -28,7 +28,7 @@ from voting.consultations.services.consultations import UNIT_VOICES
 from voting.core import notify, reminders
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, transaction
-from voting.core.extensions import db, socketio
+from voting.core.extensions import db
 from voting.membership.models import Person, Role
 
 OPENED = "consultation_opened"
@@ -90,7 +90,7 @@ def announce(consultation: Consultation) -> None:
         if consultation.announced_at is not None or not consultation.is_open:
             return
         consultation.announced_at = utcnow()
-        after_commit(_in_background(_send_opened, consultation.id))
+        after_commit(notify.in_background(_send_opened, consultation.id))
 
 
 def remind(consultation: Consultation) -> None:
@@ -101,22 +101,7 @@ def remind(consultation: Consultation) -> None:
         if consultation.reminded_for == consultation.closes_at or not consultation.is_open:
             return
         consultation.reminded_for = consultation.closes_at
-        after_commit(_in_background(_send_reminder, consultation.id))
-
-
-def _in_background(send: Callable[[int], int], consultation_id: int) -> Callable[[], None]:
-    """After the commit, send from a task of its own: the writer that marked the mail as
-    due (the deadline watcher's) goes back to the votes at once."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                send(consultation_id)
-            finally:
-                db.session.remove()
-
-    return lambda: socketio.start_background_task(run)
+        after_commit(notify.in_background(_send_reminder, consultation.id))
 
 
 def _send_opened(consultation_id: int) -> int:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from voting.core import audit
+from voting.core import audit, notify
 from voting.core.columns import utcnow
-from voting.core.database import transaction
+from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
 from voting.core.permissions import can, signed_in
@@ -41,6 +42,7 @@ from voting.meetings.permissions import (
     may_convene,
     require_chair,
 )
+from voting.meetings.services import mail
 from voting.meetings.services.changes import changed
 from voting.meetings.services.consensus import open_test_of
 from voting.meetings.services.motions import new_motion
@@ -148,6 +150,8 @@ def schedule_meeting(
             grounds=meeting.grounds,
             **({"requisition": requisition.id} if requisition is not None else {}),
         )
+        if current_app.config.get("ANNOUNCE_MEETINGS", True):  # the demo's meetings are not
+            after_commit(notify.in_background(mail.announce_meeting, meeting.id))
     return meeting
 
 
