@@ -71,3 +71,23 @@ def test_the_roll_is_told_once_and_reminded_once_before_the_close(
     settle(mailbox, 3)
     assert sorted(m["To"] for m in mailbox.messages) == reminded  # reminded of the new time
     db.session.commit()
+
+
+def test_the_roll_is_mailed_the_result_of_the_consultations_vote(
+    app: Flask, mailbox, executive: list[str], clock
+) -> None:
+    from voting.ballots.services import polls
+
+    app.config["PUBLIC_URL"] = "http://localhost"
+    consultation = consult()
+    service.answer(person(executive[0]), consultation, "block", "No")
+    service.close(person(ANA), consultation)
+    for email in executive[:6]:
+        polls.cast(person(email), consultation.poll, choice="yes")
+    mailbox.messages.clear()
+    polls.close_poll(person(ANA), consultation.poll)
+    told = sorted(m["To"] for m in mailbox.messages)
+    assert told == sorted(executive)
+    first = mailbox.to(executive[0])[0]
+    assert first["Subject"] == "Result: Join the campaign against conscription"
+    assert "Carried" in first.get_content() or "carried" in first.get_content()

@@ -54,7 +54,7 @@ from voting.ballots.models import (
     Vote,
     random_key,
 )
-from voting.ballots.services import precast
+from voting.ballots.services import mail, precast
 from voting.ballots.services.entitlements import (
     Preview,
     entitlement_rows,
@@ -68,7 +68,7 @@ from voting.ballots.services.entitlements import (
     text_of,
 )
 from voting.ballots.signals import poll_changed, poll_closed, poll_rerun
-from voting.core import audit, batch, deadlines, parse
+from voting.core import audit, batch, deadlines, notify, parse
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, erase_deleted, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -479,6 +479,8 @@ def _close(poll: Poll, actor: Person | None) -> None:
             by_deadline=actor is None,
         )
         poll_changed.send(poll, regions=("poll", "item", "agenda"))
+        if electorate_of(poll).in_writing:  # voted from afar: the roll is mailed the result
+            after_commit(notify.in_background(mail.mail_result, poll.id))
 
 
 def _wait_for_tellers(poll: Poll, actor: Person | None) -> None:
