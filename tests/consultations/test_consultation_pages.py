@@ -4,14 +4,16 @@ the home page and answers with plain forms; refusals keep what was typed."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from flask import Flask
 
+from tests.fixtures.floor import body
 from tests.fixtures.people import person
 from voting.ballots.services import polls
 from voting.consultations.models import Consultation
+from voting.consultations.services import consultations as service
 from voting.core.extensions import db
 from voting.membership.services.members import assign_role
 from voting.org.services.organisations import by_slug
@@ -158,3 +160,50 @@ def test_a_secret_vote_is_counted_with_the_teller_key_after_a_restart(
     counted = ana.post(f"/consultations/{consultation.id}/teller-keys", data={"keys": key})
     assert counted.status_code == 303
     assert poll.status.value == "closed" and poll.result["totals"]["no"] == 1
+
+
+def test_the_closing_time_goes_into_a_calendar_with_a_reminder(live: Flask, signed_in) -> None:
+    from icalendar import Calendar
+
+    consultation = service.create_consultation(
+        person("ana@wri.example"),
+        body("wri", "executive"),
+        {"title": "Budget", "proposal": "Adopt it.", "closes_at": "2027-03-01T18:00+01:00"},
+    )
+    answer = signed_in("ana@wri.example").get(f"/consultations/{consultation.id}.ics")
+    assert answer.status_code == 200 and answer.mimetype == "text/calendar"
+    event = Calendar.from_ical(answer.data).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime(2027, 3, 1, 17, 0, tzinfo=UTC)
+    assert "Budget" in str(event["summary"])
+    assert event.walk("VALARM")[0].decoded("trigger") == -timedelta(days=1)
+    outsider = signed_in("sam@wsm.example").get(f"/consultations/{consultation.id}.ics")
+    assert outsider.status_code == 404
+
+
+def test_the_fallback_vote_waits_on_the_home_page_until_cast(live: Flask, signed_in) -> None:
+    from voting.core.columns import utcnow
+
+    wri = by_slug("wri")
+    assign_role(
+        person("ana@wri.example"),
+        wri,
+        {"email": "xenia@wri.example", "kind": "officer", "body": "executive"},
+    )
+    db.session.commit()
+    consultation = service.create_consultation(
+        person("ana@wri.example"),
+        body("wri", "executive"),
+        {
+            "title": "Budget vote",
+            "proposal": "Adopt it.",
+            "vote_mode": "open",
+            "closes_at": (utcnow() + timedelta(days=2)).isoformat(),
+        },
+    )
+    service.answer(person("xenia@wri.example"), consultation, "block", "No")
+    service.close(person("ana@wri.example"), consultation)
+    xenia = signed_in("xenia@wri.example")
+    home = text(xenia.get("/"))
+    assert "Budget vote" in home and ">Vote<" in home
+    polls.cast(person("xenia@wri.example"), consultation.poll, choice="no")
+    assert "See your vote" in text(xenia.get("/"))

@@ -3,15 +3,29 @@ consultation itself (proposal, answers, thread, the fallback vote, the outcome).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
+from icalendar import Alarm, Calendar, Event
 
 from voting.ballots.services import polls
 from voting.consultations.models import Consultation, Participants, Reasons
 from voting.consultations.services import consultations as service
+from voting.core.columns import utcnow
 from voting.core.errors import NotFound, ServiceError
 from voting.core.web import errors_of, form_data, me
 from voting.org.models import Body
@@ -255,3 +269,40 @@ def give_teller_keys(consultation_id: int):  # type: ignore[no-untyped-def]
         polls.give_teller_keys(me(), consultation.poll, keys[:20])
 
     return _act(consultation_id, give, _("The teller key opens the ballots: the vote is counted."))
+
+
+@bp.get("/consultations/<int:consultation_id>.ics")
+@login_required
+def calendar_file(consultation_id: int):  # type: ignore[no-untyped-def]
+    """The closing time as a calendar event with a reminder the day before, for those who
+    may read the consultation."""
+    consultation = _consultation(consultation_id)
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    host = urlsplit(public).hostname or "localhost"
+    event = Event()
+    event.add("uid", f"consultation-{consultation.id}@{host}")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", consultation.closes_at)
+    event.add("dtend", consultation.closes_at)
+    event.add("summary", _("Consultation closes: %(title)s", title=consultation.title))
+    link = f"{public}/consultations/{consultation.id}"
+    event.add(
+        "description",
+        _("%(body)s: answer before it closes.\n%(url)s", body=consultation.body.name, url=link),
+    )
+    event.add("url", link)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", consultation.title)
+    alarm.add("trigger", timedelta(days=-1))
+    event.add_component(alarm)
+    cal = Calendar()
+    cal.add("prodid", "-//Voting//Consultations//EN")
+    cal.add("version", "2.0")
+    cal.add_component(event)
+    answer = Response(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    answer.headers["Content-Disposition"] = (
+        f'attachment; filename="consultation-{consultation.id}.ics"'
+    )
+    answer.headers["Cache-Control"] = "private, no-cache"
+    return answer

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import case, func, insert, select
 
-from voting.ballots.models import PollMode
+from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
-from voting.ballots.services.entitlements import body_roll
+from voting.ballots.services.entitlements import body_roll, holdings_of
 from voting.consultations.models import (
     Answer,
     Change,
@@ -801,13 +801,34 @@ def awaiting(person: Person | None) -> list[awaited.Awaiting]:
     found = db.session.scalars(
         select(Consultation)
         .join(Body)
-        .where(Body.organisation_id.in_(org_ids), Consultation.status == ConsultationStatus.OPEN)
+        .join(Poll, Poll.id == Consultation.poll_id, isouter=True)
+        .where(
+            Body.organisation_id.in_(org_ids),
+            (Consultation.status == ConsultationStatus.OPEN) | (Poll.status == PollStatus.OPEN),
+        )
         .order_by(Consultation.closes_at)
     )
     rows = []
     for consultation in found:
         places = voices(person, consultation)
         if not places:
+            continue
+        poll = consultation.poll
+        if consultation.status is ConsultationStatus.CLOSED and poll is not None:
+            held = {h.voter_key for h in holdings_of(poll, person)}
+            voted = bool(held) and held <= polls.used_keys(poll)
+            if held:
+                rows.append(
+                    awaited.Awaiting(
+                        kind="consultation",
+                        title=consultation.title,
+                        where=f"{consultation.body.organisation.name} · {consultation.body.name}",
+                        url=url_for("consultations.show", consultation_id=consultation.id),
+                        action=_("See your vote") if voted else pgettext("action", "Vote"),
+                        due=poll.closes_at,
+                        done=voted,
+                    )
+                )
             continue
         done = len(answers_of(consultation, places)) == len(places)
         rows.append(
