@@ -6,10 +6,12 @@ associates P and Q 1 each, their cards held by Xavier, Yusuf, Pia and Quinn."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import event, select, text
 
 from tests.fixtures.floor import AWL_CHAIR, WRI_CHAIR, WRI_REPS, WRI_SECRETARY, check_in, motion_of
@@ -503,3 +505,20 @@ def test_a_secret_polls_teller_keys_are_taken_from_the_window_on(wri: Meeting, s
     key = poll.seal_key
     open_at_meeting(poll)
     assert poll.seal_key == key and poll.tellers == 3  # the key the votes were sealed under
+
+
+def test_the_papers_are_issued_as_a_pdf_one_per_page(wri: Meeting, signed_in) -> None:
+    poll = floor.create_poll(person(WRI_CHAIR), wri, motion=motion_of(wri))
+    secretary = signed_in(WRI_SECRETARY)
+    until = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    assert secretary.post(f"/polls/{poll.id}/precast", data={"until": until}).status_code == 303
+    pdf = secretary.post(f"/polls/{poll.id}/papers", data={"format": "pdf"})
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.headers["Cache-Control"] == "no-store"
+    assert pdf.data.startswith(b"%PDF")
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    assert len(pages) == 7  # seven papers, a page each
+    codes = [re.search(r"[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}", p.extract_text()) for p in pages]
+    assert all(codes) and len({c.group(0) for c in codes if c}) == 7  # a code on each
+    again = secretary.post(f"/polls/{poll.id}/papers", data={"format": "pdf"})
+    assert again.status_code == 409  # issued once: the codes were in that PDF only

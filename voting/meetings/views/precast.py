@@ -10,12 +10,22 @@ Pages that show or take a code are never cached and send only their origin as re
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
-from werkzeug.wrappers import Response
 
 from voting.ballots.models import Poll
 from voting.ballots.services import polls, precast
@@ -143,13 +153,34 @@ def issue(poll_id: int):  # type: ignore[no-untyped-def]
         papers = precast.issue_papers(me(), poll)
     except ServiceError as error:
         return _manage_page(poll, error.status, errors={"papers": error.message})
-    return render_template(
-        "polls/papers_sheet.html",
-        poll=poll,
-        meeting=poll.floor.meeting,
-        papers=papers,
-        return_url=url_for("precast.paper", poll_id=poll.id, _external=True),
-    )
+    context = {
+        "poll": poll,
+        "meeting": poll.floor.meeting,
+        "papers": papers,
+        "return_url": url_for("precast.paper", poll_id=poll.id, _external=True),
+    }
+    secret = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    if request.form.get("format") == "pdf":
+        return Response(
+            papers_pdf(context),
+            mimetype="application/pdf",
+            headers={
+                **secret,
+                "Content-Disposition": f'attachment; filename="ballot-papers-{poll.id}.pdf"',
+            },
+        )
+    return render_template("polls/papers_sheet.html", **context), 200, secret
+
+
+def papers_pdf(context: dict[str, Any]) -> bytes:
+    """The papers as a PDF, one per A4 page, typeset by WeasyPrint from the same partial
+    as the printed page, with the site's own style sheets read from disk (never fetched)."""
+    from weasyprint import CSS, HTML
+
+    static = Path(current_app.static_folder or "static") / "css"
+    html = render_template("polls/papers.pdf.html", **context)
+    sheets = [CSS(filename=str(static / name)) for name in ("app.css", "polls.css")]
+    return HTML(string=html).write_pdf(stylesheets=sheets)
 
 
 # --- Tellers: double entry ------------------------------------------------------------------
