@@ -6,7 +6,14 @@ from __future__ import annotations
 import grimp
 import pytest
 
-DOMAINS = ("voting.core", "voting.org", "voting.membership", "voting.ballots", "voting.meetings")
+DOMAINS = (
+    "voting.core",
+    "voting.org",
+    "voting.membership",
+    "voting.ballots",
+    "voting.meetings",
+    "voting.consultations",
+)
 
 
 @pytest.mark.parametrize("domain", DOMAINS)

@@ -5,6 +5,8 @@ hall saw it on the projector."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -21,9 +23,9 @@ SUBJECT = _l("Result: %(question)s")
 BODY = _l("%(body_name)s has counted its vote on “%(question)s”.\n\n%(result)s\n\n%(url)s")
 
 
-def mail_result(poll_id: int) -> int:
-    from voting.ballots.services.polls import result_sentences
-
+def mail_result(poll_id: int, result_sentences: Callable[[Poll], list[str]]) -> int:
+    """Mail the roll of a counted poll voted from afar its result (`result_sentences`, the
+    polls service's, read in each recipient's language)."""
     poll = db.session.get(Poll, poll_id)
     if poll is None or poll.status is not PollStatus.CLOSED:
         return 0

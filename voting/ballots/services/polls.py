@@ -480,7 +480,7 @@ def _close(poll: Poll, actor: Person | None) -> None:
         )
         poll_changed.send(poll, regions=("poll", "item", "agenda"))
         if electorate_of(poll).in_writing:  # voted from afar: the roll is mailed the result
-            after_commit(notify.in_background(mail.mail_result, poll.id))
+            after_commit(notify.in_background(mail.mail_result, poll.id, result_sentences))
 
 
 def _wait_for_tellers(poll: Poll, actor: Person | None) -> None:
