@@ -25,15 +25,63 @@ ANSWERED = 0.8
 THROUGH_SERVICE = 200
 
 
-def run() -> list[dict[str, Any]]:
+def large_executive(members: int, locales: tuple[str | None, ...] = (None,)) -> Any:
+    """WRI's Executive with `members` more members, every one an officer of it, written in
+    bulk (call inside an app context on a fresh database); the body."""
     from sqlalchemy import insert, select
 
-    from voting.app import create_app
     from voting.core.extensions import db
     from voting.demo import load_demo
     from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
     from voting.org.models import Body
     from voting.org.services.organisations import by_slug
+
+    db.create_all()
+    load_demo()
+    wri = by_slug("wri")
+    executive = db.session.scalar(
+        select(Body).where(Body.organisation_id == wri.id, Body.slug == "executive")
+    )
+    first = (db.session.scalar(select(Person.id).order_by(Person.id.desc())) or 0) + 1
+    ids = range(first, first + members)
+    db.session.execute(
+        insert(Person),
+        [
+            {
+                "id": i,
+                "email": f"m{i}@wri.example",
+                "name": f"Member {i}",
+                "locale": locales[i % len(locales)],
+            }
+            for i in ids
+        ],
+    )
+    db.session.execute(
+        insert(Membership),
+        [{"person_id": i, "organisation_id": wri.id, "status": MemberStatus.FULL} for i in ids],
+    )
+    db.session.execute(
+        insert(Role),
+        [
+            {
+                "person_id": i,
+                "organisation_id": wri.id,
+                "kind": RoleKind.OFFICER,
+                "body_id": executive.id,
+            }
+            for i in ids
+        ],
+    )
+    db.session.commit()
+    return executive
+
+
+def run() -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from voting.app import create_app
+    from voting.core.extensions import db
+    from voting.membership.models import Person
 
     figures = []
     with tempfile.TemporaryDirectory() as folder:
@@ -46,38 +94,7 @@ def run() -> list[dict[str, Any]]:
             }
         )
         with app.app_context():
-            db.create_all()
-            load_demo()
-            wri = by_slug("wri")
-            executive = db.session.scalar(
-                select(Body).where(Body.organisation_id == wri.id, Body.slug == "executive")
-            )
-            first = (db.session.scalar(select(Person.id).order_by(Person.id.desc())) or 0) + 1
-            ids = range(first, first + MEMBERS)
-            db.session.execute(
-                insert(Person),
-                [{"id": i, "email": f"m{i}@wri.example", "name": f"Member {i}"} for i in ids],
-            )
-            db.session.execute(
-                insert(Membership),
-                [
-                    {"person_id": i, "organisation_id": wri.id, "status": MemberStatus.FULL}
-                    for i in ids
-                ],
-            )
-            db.session.execute(
-                insert(Role),
-                [
-                    {
-                        "person_id": i,
-                        "organisation_id": wri.id,
-                        "kind": RoleKind.OFFICER,
-                        "body_id": executive.id,
-                    }
-                    for i in ids
-                ],
-            )
-            db.session.commit()
+            executive = large_executive(MEMBERS)
             ana = db.session.scalar(select(Person).where(Person.email == "ana@wri.example"))
             figures += _consultation(ana, executive, everyone=True)
             figures += _consultation(ana, executive, everyone=False)

@@ -40,18 +40,16 @@ def _bare(port: int, count: int, *, one_connection: bool) -> float:
 
 
 def run() -> list[dict[str, Any]]:
-    from sqlalchemy import insert, select
+    from sqlalchemy import select
 
+    from tests.bench.bench_consultations import large_executive
     from tests.smtp import smtp_server
     from voting.app import create_app
     from voting.consultations.services import consultations as service
     from voting.consultations.services import mail
     from voting.core.columns import utcnow
     from voting.core.extensions import db
-    from voting.demo import load_demo
-    from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
-    from voting.org.models import Body
-    from voting.org.services.organisations import by_slug
+    from voting.membership.models import Person
 
     figures = []
     with tempfile.TemporaryDirectory() as folder, smtp_server() as inbox:
@@ -83,46 +81,7 @@ def run() -> list[dict[str, Any]]:
         )
         inbox.messages.clear()
         with app.app_context():
-            db.create_all()
-            load_demo()
-            wri = by_slug("wri")
-            executive = db.session.scalar(
-                select(Body).where(Body.organisation_id == wri.id, Body.slug == "executive")
-            )
-            first = (db.session.scalar(select(Person.id).order_by(Person.id.desc())) or 0) + 1
-            ids = range(first, first + PEOPLE)
-            db.session.execute(
-                insert(Person),
-                [
-                    {
-                        "id": i,
-                        "email": f"m{i}@wri.example",
-                        "name": f"Member {i}",
-                        "locale": ("fr", "de", "es", None)[i % 4],
-                    }
-                    for i in ids
-                ],
-            )
-            db.session.execute(
-                insert(Membership),
-                [
-                    {"person_id": i, "organisation_id": wri.id, "status": MemberStatus.FULL}
-                    for i in ids
-                ],
-            )
-            db.session.execute(
-                insert(Role),
-                [
-                    {
-                        "person_id": i,
-                        "organisation_id": wri.id,
-                        "kind": RoleKind.OFFICER,
-                        "body_id": executive.id,
-                    }
-                    for i in ids
-                ],
-            )
-            db.session.commit()
+            executive = large_executive(PEOPLE, ("fr", "de", "es", None))
             ana = db.session.scalar(select(Person).where(Person.email == "ana@wri.example"))
             consultation = service.create_consultation(
                 ana,

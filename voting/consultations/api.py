@@ -219,8 +219,13 @@ def open_consultation(consultation_id: int) -> dict[str, Any]:
     response=CONSULTATION,
 )
 def extend_consultation(consultation_id: int) -> dict[str, Any]:
+    return _change_times(service.extend, consultation_id)
+
+
+def _change_times(change: Any, consultation_id: int) -> dict[str, Any]:
+    """Extend or reopen: a new closing time and the reason, both recorded."""
     data = json_body()
-    found = service.extend(
+    found = change(
         api_person(),
         _read(consultation_id),
         data.get("closes_at"),
@@ -240,15 +245,7 @@ def extend_consultation(consultation_id: int) -> dict[str, Any]:
     response=CONSULTATION,
 )
 def reopen_consultation(consultation_id: int) -> dict[str, Any]:
-    data = json_body()
-    found = service.reopen(
-        api_person(),
-        _read(consultation_id),
-        data.get("closes_at"),
-        data.get("reason"),
-        data.get("time_zone"),
-    )
-    return consultation_json(found)
+    return _change_times(service.reopen, consultation_id)
 
 
 @operation(
