@@ -97,7 +97,8 @@ def test_a_member_answers_a_consultation_on_her_phone(live_app, browser) -> None
         phone.get_by_role("button", name="Vote").wait_for()
         phone.get_by_label("Against").check()
         phone.get_by_role("button", name="Vote").click()
-        phone.get_by_text("Your vote is recorded.").wait_for()
+        phone.locator("[data-voted]").wait_for()  # the ballot gives way to the receipt
+        assert phone.get_by_role("button", name="Vote").count() == 0
         screenshot(phone, "consultation-vote-phone")
         assert_fits_phone(phone)
     finally:

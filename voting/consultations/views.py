@@ -23,6 +23,7 @@ from flask_login import login_required
 from icalendar import Alarm, Calendar, Event
 
 from voting.ballots.services import polls
+from voting.ballots.services.entitlements import holdings_of
 from voting.consultations.models import Consultation, Participants, Reasons
 from voting.consultations.services import consultations as service
 from voting.core.columns import utcnow
@@ -126,6 +127,7 @@ def _page(consultation: Consultation, status: int = 200, **extra: Any) -> tuple[
         poll_result=polls.result_sentences(poll) if poll and poll.status.value == "closed" else [],
         progress=polls.progress(poll) if poll else None,
         choice_label=polls.choice_label,
+        voted=_voted(poll, person),
         waiting=bool(poll) and polls.waiting_for_tellers(poll),
         shown_keys=polls.shown_teller_keys(poll) if poll and poll.is_secret else set(),
         errors=extra.pop("errors", {}),
@@ -133,6 +135,14 @@ def _page(consultation: Consultation, status: int = 200, **extra: Any) -> tuple[
         **extra,
     )
     return page, status
+
+
+def _voted(poll: Any, person: Any) -> bool:
+    """Whether `person` has cast every vote they hold in the consultation's vote."""
+    if poll is None or person is None:
+        return False
+    held = {h.voter_key for h in holdings_of(poll, person)}
+    return bool(held) and held <= polls.used_keys(poll)
 
 
 @bp.get("/consultations/<int:consultation_id>")
