@@ -174,7 +174,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
             phones[unit].get_by_role("button", name=answer, exact=True).click()
             phones[unit].wait_for_selector("[data-my-answer]")
         chair.wait_for_function(
-            "document.querySelector('[data-count=block]').textContent.trim() === '1'"
+            "() => document.querySelector('[data-count=block]').textContent.trim() === '1'"
         )
         chair.get_by_role("button", name="Record the outcome").click()
 
@@ -240,7 +240,7 @@ def test_wri_conference_consensus_hand_over_weighted_vote_amendment_and_secret_b
         phones["Q"].get_by_role("button", name="Block", exact=True).click()
         phones["Q"].wait_for_selector("[data-my-answer='block']")
         chair.wait_for_function(
-            "document.querySelector('[data-count=block]').textContent.trim() === '1'"
+            "() => document.querySelector('[data-count=block]').textContent.trim() === '1'"
         )
         chair.get_by_role("button", name="Record the outcome").click()
         put = chair.locator("form.put-to-vote")

@@ -27,7 +27,9 @@ def sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def
 
 def live_connected(page) -> None:  # type: ignore[no-untyped-def]
     """The page has joined its room: pushes will reach it."""
-    page.wait_for_function("window.io !== undefined && document.querySelector('[data-view]')")
+    # A function, not an expression: Playwright would eval an expression inside the page,
+    # which the Content-Security-Policy refuses.
+    page.wait_for_function("() => window.io !== undefined && document.querySelector('[data-view]')")
     page.wait_for_timeout(400)
 
 
@@ -94,11 +96,11 @@ def test_a_chair_and_three_phones_run_an_item_to_the_hand_over(live_server, brow
             phone.wait_for_selector(f"[data-my-answer='{answer}']")
 
         chair.wait_for_function(
-            "document.querySelector('[data-count=block]').textContent.trim() === '1'"
+            "() => document.querySelector('[data-count=block]').textContent.trim() === '1'"
             " && document.querySelector('[data-count=silent]').textContent.trim() === '0'"
         )
         projector.wait_for_function(
-            "document.querySelector('[data-count=agree]').textContent.trim() === '1'"
+            "() => document.querySelector('[data-count=agree]').textContent.trim() === '1'"
         )
         assert "Not without the sections" in chair.inner_text("#meeting-consensus")
         screenshot(first, "meeting-phone-consensus")
