@@ -93,7 +93,7 @@ def test_the_roll_is_read_at_the_opening_and_a_lapsed_member_can_no_longer_answe
     db.session.commit()
     with pytest.raises(NotAllowed, match="answer you gave before still stands"):
         service.answer(person(executive[1]), consultation, "block", "changed my mind")
-    assert service.tally(consultation)[service.Response.AGREE] == 1
+    assert service.counts_of(service.outcome_of(consultation))[service.Response.AGREE] == 1
     assert len(consultation.roll) == 9  # silence, and the lapsed, still count on the roll
 
 

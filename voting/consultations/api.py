@@ -13,6 +13,7 @@ from voting.core.api import api_person, json_body, operation, text_field
 from voting.core.errors import NotFound
 from voting.org.services.bodies import body_in
 from voting.org.services.organisations import by_slug
+from voting.rules.consensus import Response
 
 TAG = "consultations"
 CONSULTATION = {
@@ -49,6 +50,8 @@ CHANGE = {
 
 def consultation_json(consultation: Consultation) -> dict[str, Any]:
     shown = service.results_shown(consultation)
+    reading = service.outcome_of(consultation)  # read once: the counts and the sentence
+    counts = service.counts_of(reading)
     return {
         "id": consultation.id,
         "body": consultation.body_id,
@@ -61,9 +64,9 @@ def consultation_json(consultation: Consultation) -> dict[str, Any]:
         "anonymous": consultation.anonymous,
         "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
-        "roll": service.roll_size(consultation),
-        "answered": service.answered_count(consultation),
-        "counts": {r.value: n for r, n in service.tally(consultation).items()} if shown else None,
+        "roll": counts["roll"],
+        "answered": counts["answered"],
+        "counts": {r.value: counts[r] for r in Response} if shown else None,
         "answers": [
             {"participant": name, "response": str(response), "reason": reason}
             for name, response, reason in service.listed_answers(consultation, None)
@@ -71,7 +74,7 @@ def consultation_json(consultation: Consultation) -> dict[str, Any]:
         if shown
         else None,
         "outcome": consultation.outcome.value,
-        "explanation": service.explanation(consultation) if shown else None,
+        "explanation": service.explanation(consultation, reading) if shown else None,
         "statement": consultation.statement,
         "review_on": consultation.review_on.isoformat() if consultation.review_on else None,
         "poll": consultation.poll_id,

@@ -15,10 +15,12 @@ from voting.ballots.electorates import Electorate, register
 from voting.consultations.models import Consultation, Participant
 from voting.consultations.services.consultations import (
     may_facilitate,
-    require_reader,
-    takes_part,
+    voting_membership,
 )
-from voting.core.errors import NotAllowed, NotFound
+from voting.consultations.services.consultations import (
+    may_read as reads_consultations,
+)
+from voting.core.errors import NotAllowed
 from voting.core.extensions import db
 from voting.core.permissions import signed_in
 from voting.membership.models import Membership, Person
@@ -41,11 +43,7 @@ class ConsultationElectorate(Electorate):
         return may_facilitate(actor, body)
 
     def may_read(self, actor: Person | None) -> bool:
-        try:
-            require_reader(actor, self.consultation)
-        except NotFound:
-            return False
-        return True
+        return reads_consultations(actor, self.consultation.body)
 
     def day(self) -> dt.date:
         opened = self.consultation.opened_at
@@ -69,10 +67,8 @@ class ConsultationElectorate(Electorate):
         roll = self.present() if present is None else present
         if actor.id not in roll:
             raise NotAllowed(_("You are not on the roll of this consultation."))
-        membership = next(
-            (m for m in actor.memberships if m.organisation_id == self.body.organisation_id), None
-        )
-        if membership is None or not takes_part(membership, self.body):
+        membership = voting_membership(actor, self.body)
+        if membership is None:
             raise NotAllowed(_("Your membership no longer lets you vote here."))
         return membership
 

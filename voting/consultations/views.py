@@ -109,6 +109,8 @@ def _page(consultation: Consultation, status: int = 200, **extra: Any) -> tuple[
     person = me()
     poll = consultation.poll
     voices = service.voices(person, consultation)
+    reading = service.outcome_of(consultation)  # read once: the counts and the sentence
+    counts = service.counts_of(reading)
     page = render_template(
         "consultations/show.html",
         consultation=consultation,
@@ -116,12 +118,12 @@ def _page(consultation: Consultation, status: int = 200, **extra: Any) -> tuple[
         facilitator=service.may_facilitate(person, consultation.body),
         voices=voices,
         my_answers=service.answers_of(consultation, voices),
-        roll_size=service.roll_size(consultation),
-        answered=service.answered_count(consultation),
+        roll_size=counts["roll"],
+        answered=counts["answered"],
         listed=service.listed_answers(consultation),
         shown=service.results_shown(consultation),
-        tally=service.tally(consultation),
-        explanation=service.explanation(consultation),
+        tally=counts,
+        explanation=service.explanation(consultation, reading),
         can_vote=service.falls_back_to_vote(consultation),
         poll=poll,
         poll_result=polls.result_sentences(poll) if poll and poll.status.value == "closed" else [],

@@ -10,6 +10,7 @@ opening can no longer answer; their place on the roll, and any answer they gave,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,7 +68,11 @@ def may_facilitate(actor: Person | None, body: Body) -> bool:
 
 
 def require_facilitator(actor: Person | None, consultation: Consultation) -> None:
-    if not may_facilitate(actor, consultation.body):
+    _require_facilitator_of(actor, consultation.body)
+
+
+def _require_facilitator_of(actor: Person | None, body: Body) -> None:
+    if not may_facilitate(actor, body):
         raise NotAllowed(_("Only the body's chair or secretary can do this."))
 
 
@@ -181,8 +186,7 @@ def _settings(
 def create_consultation(actor: Person | None, body: Body, data: dict[str, Any]) -> Consultation:
     """Prepare a consultation of `body`; it opens at its opening time (at once if that has
     come), reading the roll then."""
-    if not may_facilitate(actor, body):
-        raise NotAllowed(_("Only the body's chair or secretary can do this."))
+    _require_facilitator_of(actor, body)
     if not body.settings.remote_voting:
         raise Conflict(_("%(body)s does not decide by electronic consultation.", body=body.name))
     values = _settings(body, data, None)
@@ -238,8 +242,15 @@ def update_consultation(
 # --- the roll ------------------------------------------------------------------------------
 
 
-def takes_part(membership: Membership | None, body: Body) -> bool:
-    return membership is not None and membership.status.value in body.settings.vote
+def voting_membership(person: Person, body: Body) -> Membership | None:
+    """`person`'s membership of the body's organisation, if its status votes in the body
+    now (a member who lapsed or withdrew after the opening no longer does)."""
+    membership = next(
+        (m for m in person.memberships if m.organisation_id == body.organisation_id), None
+    )
+    if membership is None or membership.status.value not in body.settings.vote:
+        return None
+    return membership
 
 
 def _read_roll(consultation: Consultation) -> list[dict[str, Any]]:
@@ -353,22 +364,10 @@ def answer(
     if len(places) > 1:
         raise Invalid(_("You speak for several units: say which one answers."), field="unit_id")
     place = places[0]
-    if place.person_id is not None:
-        membership = next(
-            (
-                m
-                for m in actor.memberships
-                if m.organisation_id == consultation.body.organisation_id
-            ),
-            None,
+    if place.person_id is not None and voting_membership(actor, consultation.body) is None:
+        raise NotAllowed(
+            _("Your membership no longer lets you answer; an answer you gave before still stands.")
         )
-        if not takes_part(membership, consultation.body):
-            raise NotAllowed(
-                _(
-                    "Your membership no longer lets you answer; an answer you gave before "
-                    "still stands."
-                )
-            )
     with transaction():
         found = db.session.get(Answer, place.id)
         if found is None:
@@ -380,7 +379,8 @@ def answer(
                 by_id=actor.id,
             )
             db.session.add(found)
-        found.response, found.reason, found.by_id, found.at = choice, text, actor.id, utcnow()
+        else:
+            found.response, found.reason, found.by_id, found.at = choice, text, actor.id, utcnow()
         db.session.flush()
         audit.record(
             "consultation.answered",
@@ -430,7 +430,7 @@ def _change(
     reason: Any,
     zone: Any,
 ) -> datetime:
-    require_facilitator(actor, consultation)
+    """Record a new closing time with its reason (the caller checked the facilitator)."""
     why = parse.parse_text(reason, "reason", required=False, limit=parse.REASON)
     if not why:
         raise Invalid(_("Give the reason: it is recorded."), field="reason")
@@ -535,6 +535,7 @@ def _close(consultation: Consultation, actor: Person | None) -> None:
     if consultation.status is ConsultationStatus.CLOSED:
         return
     result = outcome_of(consultation, closed=True)
+    counts = counts_of(result)
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = utcnow()
     consultation.outcome = (
@@ -546,9 +547,9 @@ def _close(consultation: Consultation, actor: Person | None) -> None:
         organisation_id=consultation.body.organisation_id,
         consultation=consultation.id,
         outcome=consultation.outcome.value,
-        answered=answered_count(consultation),
-        roll=roll_size(consultation),
-        **{r.value: n for r, n in tally(consultation).items()},
+        answered=counts["answered"],
+        roll=counts["roll"],
+        **{r.value: counts[r] for r in Response},
     )
     if consultation.outcome is Outcome.NO_CONSENSUS and falls_back_to_vote(consultation):
         _start_vote(consultation, actor)
@@ -578,23 +579,24 @@ def outcome_of(consultation: Consultation, *, closed: bool = False) -> Any:
             )
         ),
         responses,
-        type(settings)(
-            stand_aside_limit=settings.stand_aside_limit,
+        # The time agreed is the consultation's own window, not the body's minutes.
+        replace(
+            settings,
             time_agreed=consultation.closes_at - (consultation.opened_at or consultation.opens_at),
-            fallback=settings.fallback,
-            silence_is_consent=settings.silence_is_consent,
         ),
         elapsed=elapsed,
         closed=closed or consultation.status is ConsultationStatus.CLOSED,
     )
 
 
-def explanation(consultation: Consultation) -> str:
+def explanation(consultation: Consultation, result: Any = None) -> str:
     """Where the consultation stands, in a sentence in the reader's language, from the
-    rules core's reading (counts, never names: the answers list names who said what)."""
-    if consultation.status is ConsultationStatus.CLOSED and not roll_size(consultation):
+    rules core's reading (`result`, read here if not given; counts, never names: the
+    answers list names who said what)."""
+    result = result if result is not None else outcome_of(consultation)
+    counts = counts_of(result)
+    if consultation.status is ConsultationStatus.CLOSED and not counts["roll"]:
         return _("Nobody was on the roll: the consultation did not run.")
-    result = outcome_of(consultation)
     blocks, asides, silent = len(result.blocks), len(result.stand_asides), len(result.silent)
     limit = consensus_settings(consultation.body.settings).stand_aside_limit
     if result.status is Status.CONSENSUS:
@@ -622,20 +624,22 @@ def explanation(consultation: Consultation) -> str:
             return _("No consensus so far (%(why)s); answers may change until the close.", why=why)
         return _(
             "%(answered)d of %(roll)d have answered; not answering is not agreeing.",
-            answered=len(result.agree) + len(result.reservations) + asides + blocks,
-            roll=roll_size(consultation),
+            answered=counts["answered"],
+            roll=counts["roll"],
         )
     return _("No consensus: %(why)s.", why=why)
 
 
-def tally(consultation: Consultation) -> dict[Response, int]:
-    counts = dict.fromkeys(Response, 0)
-    for response, number in db.session.execute(
-        select(Answer.response, func.count())
-        .where(Answer.consultation_id == consultation.id)
-        .group_by(Answer.response)
-    ):
-        counts[Response(response)] = number
+def counts_of(result: Any) -> dict[Any, int]:
+    """The counts in the rules core's reading: each answer, those who answered, the roll."""
+    counts: dict[Any, int] = {
+        Response.AGREE: len(result.agree),
+        Response.RESERVATIONS: len(result.reservations),
+        Response.STAND_ASIDE: len(result.stand_asides),
+        Response.BLOCK: len(result.blocks),
+    }
+    counts["answered"] = sum(counts.values())
+    counts["roll"] = counts["answered"] + len(result.silent)
     return counts
 
 
@@ -643,13 +647,6 @@ def results_shown(consultation: Consultation) -> bool:
     """Whether anyone sees the answers and counts now: always once closed; while open,
     unless the consultation hides them (then not even its facilitators)."""
     return consultation.status is ConsultationStatus.CLOSED or not consultation.results_hidden
-
-
-def answered_count(consultation: Consultation) -> int:
-    return (
-        db.session.scalar(select(func.count()).where(Answer.consultation_id == consultation.id))
-        or 0
-    )
 
 
 def roll_size(consultation: Consultation) -> int:
