@@ -72,7 +72,7 @@ def awaiting(person: Person | None) -> list[Awaiting]:
 def requisitions_awaiting(person: Person | None) -> list[Awaiting]:
     """Open requisitions `person` could sign (for themselves or a unit), signed or not."""
     from voting.meetings.models import Requisition, RequisitionSignature, RequisitionStatus
-    from voting.meetings.services.requisitions import Terms, signs_personally, units_signed_for
+    from voting.meetings.services.requisitions import Terms, signer_keys
 
     if not signed_in(person):
         return []
@@ -85,9 +85,7 @@ def requisitions_awaiting(person: Person | None) -> list[Awaiting]:
         .order_by(Requisition.started_at)
     ):
         body, terms = requisition.body, Terms.of(requisition)
-        keys = [f"unit:{u.id}" for u in units_signed_for(person, body, terms)]
-        if signs_personally(person, body, terms):
-            keys.append(f"person:{person.id}")
+        keys = signer_keys(person, body, terms)
         if not keys:
             continue
         signed = set(

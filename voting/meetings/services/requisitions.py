@@ -230,6 +230,22 @@ def units_signed_for(person: Person | None, body: Body, terms: Terms) -> list[Un
     ]
 
 
+def person_key(person: Person) -> str:
+    return f"person:{person.id}"
+
+
+def unit_key(unit: Unit) -> str:
+    return f"unit:{unit.id}"
+
+
+def signer_keys(person: Person | None, body: Body, terms: Terms) -> list[str]:
+    """The signatures `person` may give under these terms: for their units, or their own."""
+    keys = [unit_key(u) for u in units_signed_for(person, body, terms)]
+    if person is not None and signs_personally(person, body, terms):
+        keys.append(person_key(person))
+    return keys
+
+
 def may_sign(person: Person | None, body: Body, terms: Terms) -> bool:
     return signs_personally(person, body, terms) or bool(units_signed_for(person, body, terms))
 
@@ -281,18 +297,18 @@ def _signer(
             raise Invalid(_("This requisition is signed by people, not units."), field="unit")
         if not signs_personally(actor, body, terms):
             raise NotAllowed(_refusal(terms))
-        return f"person:{actor.id}", None
+        return person_key(actor), None
     units = units_signed_for(actor, body, terms)
     if unit_id is None:
         if len(units) == 1:
-            return f"unit:{units[0].id}", units[0]
+            return unit_key(units[0]), units[0]
         if units:
             raise Invalid(_("Choose the unit you sign for."), field="unit")
         raise NotAllowed(_refusal(terms))
     unit = next((u for u in units if u.id == unit_id), None)
     if unit is None:
         raise NotAllowed(_("Only a unit's secretary or one of its delegates signs for it."))
-    return f"unit:{unit.id}", unit
+    return unit_key(unit), unit
 
 
 def _refusal(terms: Terms) -> str:
