@@ -138,8 +138,8 @@ def _context(requisition: Requisition) -> dict[str, Any]:
         else [],
         "open": requisition.status is RequisitionStatus.OPEN,
         "may_sign_personally": personal,
-        "has_signed": person is not None and f"person:{person.id}" in mine_person,
-        "unit_rows": [(u, f"unit:{u.id}" in mine_person) for u in units],
+        "has_signed": person is not None and requisitions.person_key(person) in mine_person,
+        "unit_rows": [(u, requisitions.unit_key(u) in mine_person) for u in units],
         "may_close": requisition.status is RequisitionStatus.OPEN
         and person is not None
         and (requisition.started_by_id == person.id or may_convene(person, body)),
