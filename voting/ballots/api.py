@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from voting.ballots import forms
 from voting.ballots.electorates import electorate_of
 from voting.ballots.models import Poll, PollMode
 from voting.ballots.services import entitlements, polls, precast
@@ -46,6 +47,8 @@ def poll_json(poll: Poll) -> dict[str, Any]:
         **electorate_of(poll).subject_json(),
         "question": poll.question,
         "choices": poll.choices,
+        "form": poll.form.value,
+        "seats": poll.seats,
         "mode": poll.mode.value,
         "special": poll.special,
         "status": poll.status.value,
@@ -278,6 +281,12 @@ def mine(poll_id: int) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "choice": {"type": "string"},
+            "ranking": {
+                "type": "array",
+                "items": {"type": ["string", "integer"]},
+                "description": "An election: the candidates (names, or numbers from 1) in "
+                "order of preference, or those approved; [] is a blank ballot",
+            },
             "keys": {"type": "array", "items": {"type": "string"}},
             "split": {"type": "object", "additionalProperties": {"type": "integer"}},
             "confirm_against_mandate": {"type": "boolean"},
@@ -307,11 +316,17 @@ def vote(poll_id: int) -> dict[str, Any]:
     ):
         raise Invalid(_("split gives a whole number of votes per choice."), field="split")
     throttle.vote_allowed(api_person())
+    poll = _poll(poll_id)
+    choice = data.get("choice") if isinstance(data.get("choice"), str) else None
+    if poll.is_election and "ranking" in data:
+        if not isinstance(data["ranking"], list):
+            raise Invalid(_("ranking lists the candidates."), field="ranking")
+        choice = forms.from_list(poll, data["ranking"])
     receipt = batch.call(  # through the group commit, like the phones
         polls.cast,
         api_person(),
-        _poll(poll_id),
-        choice=data.get("choice") if isinstance(data.get("choice"), str) else None,
+        poll,
+        choice=choice,
         split=split,
         keys=keys,
         confirm_against_mandate=data.get("confirm_against_mandate") is True,

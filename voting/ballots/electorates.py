@@ -11,7 +11,8 @@ entitlement, so the ballots domain never needs to know what a meeting or a motio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import gettext as _
@@ -159,3 +160,35 @@ def electorate_class(subject: str) -> type[Electorate]:
 def electorate_of(poll: Poll) -> Electorate:
     """The electorate of the poll, from its subject's registered provider."""
     return electorate_class(poll.subject)(poll)
+
+
+# --- Where a poll can be held ---------------------------------------------------------------
+# A domain that holds polls on an occasion of its own (a meeting's floor) lends it to
+# domains beside it (an election held at a meeting) through this registry: they draft a
+# poll there without importing it, and the poll belongs to the host's electorate.
+
+
+@dataclass(frozen=True)
+class Host:
+    """An occasion polls can be held at: those of a body still to come or under way, and
+    a way to draft a poll there (keyword arguments as `polls.create_poll`)."""
+
+    name: str
+    occasions: Callable[[Body], list[tuple[int, str]]]
+    draft: Callable[..., Poll]
+    occasion_of: Callable[[Poll], int | None]
+
+
+_HOSTS: dict[str, Host] = {}
+
+
+def register_host(host: Host) -> Host:
+    _HOSTS[host.name] = host
+    return host
+
+
+def host(name: str) -> Host:
+    found = _HOSTS.get(name)
+    if found is None:
+        raise Conflict(_("This kind of poll is not available here."))
+    return found

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from voting.core.columns import UTCDateTime, str_enum, utcnow
 from voting.core.extensions import db
+from voting.rules.rankings import BallotForm
 
 if TYPE_CHECKING:
     from voting.membership.models import Person
@@ -78,6 +79,10 @@ class Poll(db.Model):
     # ["yes", "no", "abstain"], or the options of a multiple-choice question.
     choices: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(YES_NO_ABSTAIN))
     mode: Mapped[PollMode] = mapped_column(str_enum(PollMode), default=PollMode.OPEN)
+    # What a ballot asks: one of the choices, or (an election) the choices are candidates,
+    # ranked or approved (`rules.rankings`), for `seats` seats.
+    form: Mapped[BallotForm] = mapped_column(str_enum(BallotForm), default=BallotForm.CHOICE)
+    seats: Mapped[int] = mapped_column(default=1)
     # A special decision of the body (e.g. constitution_amendment): its threshold and units.
     special: Mapped[str] = mapped_column(String(64), default="")
     free_vote: Mapped[bool] = mapped_column(default=False)  # no mandates apply
@@ -123,7 +128,12 @@ class Poll(db.Model):
 
     @property
     def is_yes_no(self) -> bool:
-        return set(self.choices) <= set(YES_NO_ABSTAIN)
+        return self.form is BallotForm.CHOICE and set(self.choices) <= set(YES_NO_ABSTAIN)
+
+    @property
+    def is_election(self) -> bool:
+        """Whether the choices are candidates, ranked or approved."""
+        return self.form is not BallotForm.CHOICE
 
 
 class PollEntitlement(db.Model):

@@ -8,7 +8,7 @@ which organisation it is loading.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,22 @@ class BodyPreset:
 
 
 @dataclass(frozen=True)
+class PositionPreset:
+    """An office the constitution names: who elects it, who may recall it, its term."""
+
+    slug: str
+    name: str
+    elected_by: str  # a body's slug
+    seats: int = 1
+    sits_on: str = ""
+    recalled_by: str = ""
+    term_months: int = 12
+    group: str = ""
+    role: str = "officer"
+    sort: int = 0
+
+
+@dataclass(frozen=True)
 class Preset:
     key: str
     name: str
@@ -35,6 +51,7 @@ class Preset:
     unit_kinds: list[str]
     settings: dict[str, Any]
     bodies: list[BodyPreset]
+    positions: list[PositionPreset] = field(default_factory=list)
 
 
 def preset_keys() -> list[str]:
@@ -60,6 +77,15 @@ def load_preset(key: str) -> Preset:
         bodies.append(
             BodyPreset(raw["slug"], raw["name"], raw["kind"], raw.get("description", ""), settings)
         )
+    slugs = {b.slug for b in bodies}
+    positions = []
+    for raw in data.get("positions", []):
+        position = PositionPreset(**raw)
+        named = [position.elected_by, position.sits_on, position.recalled_by]
+        unknown = [s for s in named if s and s not in slugs]
+        if unknown:
+            raise SettingsError(f"{key}:positions.{position.slug}", f"no body {unknown[0]!r}")
+        positions.append(position)
     return Preset(
         key=key,
         name=org.pop("name"),
@@ -68,4 +94,5 @@ def load_preset(key: str) -> Preset:
         unit_kinds=org.pop("unit_kinds", []),
         settings=org,
         bodies=bodies,
+        positions=positions,
     )

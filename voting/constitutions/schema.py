@@ -244,6 +244,28 @@ class Elections:
     recall: bool = field(default=False, metadata=meta("Elected members subject to recall"))
     max_consecutive_years: int = field(default=0, metadata=meta("Term limit (years)", "0: none."))
     max_positions: int = field(default=0, metadata=meta("Most positions at once", "0: none."))
+    nominators: int = field(
+        default=1,
+        metadata=meta(
+            "Members needed to nominate", "Individual members who must support a nomination."
+        ),
+    )
+    units_nominate: bool = field(
+        default=False, metadata=meta("Units may nominate", "A section or branch nominates alone.")
+    )
+    recount_file: bool = field(
+        default=False,
+        metadata=meta(
+            "Publish the ranked ballots for a recount",
+            "Anonymised, as a BLT file, once the election is counted.",
+        ),
+    )
+    prefer_no_post: bool = field(
+        default=False,
+        metadata=meta(
+            "Prefer nominees who hold no post", "The ballot shows who already holds a position."
+        ),
+    )
 
 
 @dataclass

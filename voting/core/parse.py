@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
@@ -133,3 +134,39 @@ def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return getattr(value, "value", value)
+
+
+def parse_moment(value: Any, field: str, zone: str | None = None) -> datetime:
+    """A date and time with its time zone: ISO 8601 with an offset ("2027-01-10T18:00+01:00"),
+    or a local time in `zone` (an IANA name, e.g. "Europe/Dublin"). A time without a zone is
+    refused: a member in another country would read another hour."""
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            raise Invalid(_("Give the date and time."), field=field)
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid(
+                _("Give the date and time as 2027-01-10T18:00 with its time zone."), field=field
+            ) from None
+    if moment.tzinfo is None:
+        if not zone:
+            raise Invalid(
+                _("Give the time zone of this time (an offset such as +01:00, or a zone)."),
+                field=field,
+            )
+        moment = moment.replace(tzinfo=time_zone(zone))
+    return moment.astimezone(UTC)
+
+
+def time_zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            _("%(zone)s is not a time zone (write it as Europe/Dublin).", zone=str(name)[:64]),
+            field="time_zone",
+        ) from None

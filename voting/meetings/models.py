@@ -471,6 +471,7 @@ class PollKind(enum.StrEnum):
     AMENDMENT = "amendment"
     PROCEDURAL = "procedural"
     JUSTIFICATION = "justification"  # an emergency body: is the meeting justified?
+    ELECTION = "election"  # a ballot of an election held at the meeting (elections domain)
 
 
 class MeetingPoll(db.Model):

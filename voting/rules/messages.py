@@ -196,6 +196,32 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "election.approval_tie": (
         "{names} tied on {count} approvals for the last seat; lot (seed {seed}) chose {name}"
     ),
+    "nomination.no_consent": "the candidate has not consented in writing",
+    "nomination.supporters": (
+        "supported by {count} member of the {needed} needed",
+        "supported by {count} members of the {needed} needed",
+    ),
+    "office.term_limit": (
+        "another term as {position} would make {years} years in succession (at most {limit})"
+    ),
+    "office.office_limit": (
+        "already holds {count} position ({positions}); at most {limit} at once",
+        "already holds {count} positions ({positions}); at most {limit} at once",
+    ),
+    "office.minimum_unmeetable": (
+        "At least {needed} seats must go to {category}: {elected} already elected and "
+        "{standing} standing cannot meet it"
+    ),
+    "election.elected": "{names} elected",
+    "election.ratified": "{names} ratified",
+    "election.not_ratified": "{names} not ratified: the position stays vacant",
+    "election.withdrawn": "{names} withdrew after ballots were cast: passed over in the count",
+    "ballot.unknown_candidate": "There is no candidate {number} on this ballot",
+    "ballot.twice": "{name} is ranked twice",
+    "ballot.unreadable": "This ballot cannot be read: give each candidate a number",
+    "ballot.rank_below_one": "Ranks start at 1 ({name})",
+    "ballot.same_rank": "{first} and {second} are both ranked {rank}: give each a different rank",
+    "ballot.gap": "No candidate is ranked {missing}, yet one is ranked {rank}: number without gaps",
     # --- speaking ------------------------------------------------------------------
     "speak.point_of_order": "point of order: jumps the queue",
     "speak.direct_response": "direct response to the last speaker",

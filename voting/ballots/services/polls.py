@@ -34,12 +34,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from voting.ballots import codes, sealing
+from voting.ballots import codes, forms, sealing
 from voting.ballots.electorates import electorate_class, electorate_of
 from voting.ballots.models import (
     YES_NO_ABSTAIN,
@@ -76,12 +76,16 @@ from voting.core.extensions import db
 from voting.membership.models import Membership, Person
 from voting.org.body_rules import quorum, threshold
 from voting.org.models import Body
+from voting.rules import rankings
+from voting.rules.rankings import BallotForm
 from voting.rules.tally import Ballot, PollRule, tally
 from voting.rules.thresholds import Counts, Decision, decide
 from voting.rules.types import Choice
 
 MAX_MINUTES = 24 * 60
 MAX_CHOICES = 20
+MAX_CANDIDATES = 60
+MAX_SEATS = 50
 _shuffler = random.SystemRandom()
 
 
@@ -222,6 +226,21 @@ def published_choices(poll: Poll) -> list[str]:
 # --- The chair: create, preview, open, close, annul -----------------------------------------
 
 
+def _candidates(choices: list[str] | None, seats: int) -> list[str]:
+    cleaned = [parse.CHOICE.check(c.strip(), "choices") for c in choices or [] if c and c.strip()]
+    if not cleaned or len(set(cleaned)) != len(cleaned) or len(cleaned) > MAX_CANDIDATES:
+        raise Invalid(
+            _("Give the candidates, each once (at most %(count)d).", count=MAX_CANDIDATES),
+            field="choices",
+        )
+    if not 1 <= seats <= MAX_SEATS:
+        raise Invalid(
+            _("The seats to fill are a number from 1 to %(count)d.", count=MAX_SEATS),
+            field="seats",
+        )
+    return cleaned
+
+
 def _choices(choices: list[str] | None) -> list[str]:
     if not choices:
         return list(YES_NO_ABSTAIN)
@@ -246,10 +265,13 @@ def create_poll(
     free_vote: bool = False,
     minutes: int | None = None,
     audit_data: dict[str, Any] | None = None,
+    form: BallotForm = BallotForm.CHOICE,
+    seats: int = 1,
 ) -> Poll:
     """Draft a poll of `body` on a subject of kind `subject` (whose electorate says who runs
     it and who votes); it opens separately, after the preview. The subject's domain links
-    its records to the returned poll in the same transaction."""
+    its records to the returned poll in the same transaction. An election's poll has the
+    candidates as its choices, ranked or approved (`form`), for `seats` seats."""
     electorate = electorate_class(subject)
     if not electorate.manages(actor, body):
         raise NotAllowed(_("Only the chair can do this."))
@@ -270,7 +292,9 @@ def create_poll(
             body=body,
             subject=subject,
             question=question,
-            choices=_choices(choices),
+            choices=_choices(choices) if form is BallotForm.CHOICE else _candidates(choices, seats),
+            form=form,
+            seats=seats,
             mode=mode,
             special=special,
             free_vote=free_vote,
@@ -288,6 +312,7 @@ def create_poll(
             question=poll.question,
             mode=mode.value,
             special=special,
+            form=form.value,
         )
         poll_changed.send(poll, regions=("poll",))
     return poll
@@ -514,12 +539,11 @@ def _open_envelopes(poll: Poll, private: Any) -> None:
         db.session.scalars(select(SealedBallot.envelope).where(SealedBallot.poll_id == poll.id))
     )
     _shuffler.shuffle(envelopes)
+    size = forms.envelope_size(poll)
     units = [
         choice
         for envelope in envelopes
-        for choice, n in zip(
-            poll.choices, sealing.unseal(private, envelope, len(poll.choices)), strict=True
-        )
+        for choice, n in forms.unsealed(poll, sealing.unseal(private, envelope, size))
         for _i in range(n)
     ]
     _shuffler.shuffle(units)
@@ -598,6 +622,10 @@ def annul_poll(actor: Person | None, poll: Poll, reason: str, *, rerun: bool = F
 def _parts(
     poll: Poll, holding: PollEntitlement, choice: str | None, split: dict[str, int] | None
 ) -> list[tuple[str, int]]:
+    if poll.is_election:
+        if split:
+            raise Invalid(_("An election ballot cannot be split."), field="split")
+        return [(forms.checked(poll, choice), holding.weight)]
     if split:
         if not poll.body.settings.split_votes:
             raise Invalid(_("This body does not allow split votes."), field="split")
@@ -710,7 +738,9 @@ def _ballot(
     against = [
         h.voter_key
         for h in chosen
-        if h.expected and any(c != h.expected and n for c, n in parts[h.voter_key])
+        if h.expected
+        and not poll.is_election  # instructions are on a motion: for, against, abstain
+        and any(c != h.expected and n for c, n in parts[h.voter_key])
     ]
     if against and not poll.is_secret and not confirm_against_mandate:
         first = next(h for h in chosen if h.voter_key in against)
@@ -779,9 +809,8 @@ class _Rows:
         if self.poll.is_secret:
             assert self.poll.seal_key is not None
             for h in fresh:
-                given = dict(parts[h.voter_key])
-                counts = [given.get(c, 0) for c in self.poll.choices]
-                self.envelopes.append(sealing.seal(self.poll.seal_key, counts))
+                numbers = forms.sealed_numbers(self.poll, parts[h.voter_key])
+                self.envelopes.append(sealing.seal(self.poll.seal_key, numbers))
             receipt.tracker = new_tracker()
             self.trackers.append(tracker_hash(receipt.tracker))
             return
@@ -1008,6 +1037,8 @@ def count(poll: Poll) -> dict[str, Any]:
             "written": pre.written,
             "replaced": len(pre.replaced),
         }
+    if poll.is_election:
+        return {**base, **_ballot_set(poll, pre.totals)}
     if not poll.is_yes_no:
         return {**base, **_plurality(poll, pre.totals)}
     if poll.is_secret:
@@ -1137,6 +1168,41 @@ def _plurality(poll: Poll, precast_totals: Counter[str] | None = None) -> dict[s
         "messages": [{"text": sentence}],
         "sentence": sentence,
         "totals": {c: totals[c] for c in poll.choices},
+        "cast": cast_total,
+        "threshold": None,
+    }
+
+
+def _ballot_set(poll: Poll, precast_totals: Counter[str]) -> dict[str, Any]:
+    """An election's count by the ballots domain: the anonymised set of ballots (each
+    distinct ranking or approval with its votes) and the first preferences or approvals
+    per candidate. Who is elected is the election's to say: its domain counts the set by
+    its rules when the poll closes (`poll_closed`) and completes this result."""
+    weights = {e.voter_key: e.weight for e in poll.entitlements}
+    counted: list[tuple[str, int]] = list(precast_totals.items())
+    if poll.is_secret:
+        counted += [
+            (c, 1)
+            for c in db.session.scalars(
+                select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id)
+            )
+        ]
+    else:
+        counted += [
+            (v.choice or "", weights[v.voter_key])
+            for v in db.session.scalars(select(Vote).where(Vote.poll_id == poll.id))
+        ]
+    ballots = rankings.ballot_set(poll.form, counted, poll.choices)
+    firsts = rankings.first_preferences(poll.form, ballots, poll.choices)
+    cast_total = sum(ballots.values())
+    sentence = ngettext("%(num)d ballot counted.", "%(num)d ballots counted.", cast_total)
+    return {
+        "outcome": "counted",
+        "messages": [{"text": sentence}],
+        "sentence": sentence,
+        "ballots": ballots,
+        "blank": ballots.get("", 0),
+        "totals": dict(zip(poll.choices, firsts, strict=True)),
         "cast": cast_total,
         "threshold": None,
     }

@@ -41,7 +41,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from voting.ballots import codes, sealing
+from voting.ballots import codes, forms, sealing
 from voting.ballots.electorates import electorate_class
 from voting.ballots.models import (
     BallotPaper,
@@ -159,10 +159,7 @@ def _require_in_time(poll: Poll, message: str) -> None:
 
 
 def _choice(poll: Poll, choice: str | None) -> str:
-    if choice not in poll.choices:
-        raise Invalid(_("Choose one of the answers."), field="choice")
-    assert choice is not None
-    return choice
+    return forms.checked(poll, choice)
 
 
 def rule_of(poll: Poll) -> Precedence:
@@ -353,10 +350,16 @@ def _seal(poll: Poll, choice: str) -> str:
     """Seal one vote into the poll's envelopes and give it a tracker (secret polls); the
     rows name neither the paper nor the member."""
     assert poll.seal_key is not None
-    counts = [1 if c == choice else 0 for c in poll.choices]
+    numbers = forms.sealed_numbers(poll, [(choice, 1)])
     db.session.execute(
         SealedBallot.__table__.insert(),
-        [{"id": random_key(), "poll_id": poll.id, "envelope": sealing.seal(poll.seal_key, counts)}],
+        [
+            {
+                "id": random_key(),
+                "poll_id": poll.id,
+                "envelope": sealing.seal(poll.seal_key, numbers),
+            }
+        ],
     )
     tracker = codes.new_code()
     db.session.execute(

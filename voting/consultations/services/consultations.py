@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -40,6 +39,7 @@ from voting.core.columns import LARGEST_INTEGER, utcnow
 from voting.core.database import after_commit, transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
+from voting.core.parse import parse_moment
 from voting.core.permissions import Permission, can, roles_on, signed_in
 from voting.membership.models import Membership, Person, RoleKind
 from voting.org.body_rules import consensus_settings
@@ -89,45 +89,6 @@ def require_reader(actor: Person | None, consultation: Consultation) -> None:
     """Another organisation's consultation is not found."""
     if not may_read(actor, consultation.body):
         raise NotFound(_("No such consultation."))
-
-
-# --- times ---------------------------------------------------------------------------------
-
-
-def parse_moment(value: Any, field: str, zone: str | None = None) -> datetime:
-    """A date and time with its time zone: ISO 8601 with an offset ("2027-01-10T18:00+01:00"),
-    or a local time in `zone` (an IANA name, e.g. "Europe/Dublin"). A time without a zone is
-    refused: a member in another country would read another hour."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = "" if value is None else str(value).strip()
-        if not text:
-            raise Invalid(_("Give the date and time."), field=field)
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise Invalid(
-                _("Give the date and time as 2027-01-10T18:00 with its time zone."), field=field
-            ) from None
-    if moment.tzinfo is None:
-        if not zone:
-            raise Invalid(
-                _("Give the time zone of this time (an offset such as +01:00, or a zone)."),
-                field=field,
-            )
-        moment = moment.replace(tzinfo=time_zone(zone))
-    return moment.astimezone(UTC)
-
-
-def time_zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(
-            _("%(zone)s is not a time zone (write it as Europe/Dublin).", zone=str(name)[:64]),
-            field="time_zone",
-        ) from None
 
 
 # --- preparing -----------------------------------------------------------------------------

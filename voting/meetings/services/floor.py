@@ -14,10 +14,12 @@ decision with a link to the result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
+from voting.ballots.electorates import Host, register_host
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.constitutions.schema import BodySettings
@@ -43,6 +45,8 @@ from voting.meetings.permissions import require_chair
 from voting.meetings.services.changes import changed
 from voting.membership.models import Person
 from voting.org.body_rules import threshold
+from voting.org.models import Body
+from voting.rules.rankings import BallotForm
 
 # What a motion's poll changes, by the rules core's outcome. An inquorate vote decides
 # nothing: the motion stays with the vote, to be put again.
@@ -161,9 +165,13 @@ def create_poll(
     special: str = "",
     free_vote: bool = False,
     minutes: int | None = None,
+    form: BallotForm = BallotForm.CHOICE,
+    seats: int = 1,
+    audit_data: dict[str, Any] | None = None,
 ) -> Poll:
-    """The chair drafts a poll on a motion, an amendment, a procedural question or an
-    emergency meeting's justification; it opens separately, after the preview."""
+    """The chair drafts a poll on a motion, an amendment, a procedural question, an
+    emergency meeting's justification or (lent to the elections domain through the
+    ballots' host registry) an election's ballot; it opens separately, after the preview."""
     require_chair(actor, meeting)
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict(_("The meeting is closed."))
@@ -198,7 +206,9 @@ def create_poll(
             special=special,
             free_vote=free_vote,
             minutes=minutes,
-            audit_data={"meeting": meeting.id},
+            audit_data={"meeting": meeting.id, **(audit_data or {})},
+            form=form,
+            seats=seats,
         )
         db.session.add(
             MeetingPoll(
@@ -273,3 +283,31 @@ def tracker_listed(poll: Poll, code: str) -> bool | None:
     if not listed or not code.strip():
         return None
     return polls.tracker_hash(code) in listed
+
+
+# --- Lent to other domains: a meeting's floor as the place a poll is held ------------------
+
+
+def _occasions(body: Body) -> list[tuple[int, str]]:
+    """The body's meetings a poll can still be held at, soonest first."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.body_id == body.id, Meeting.status != MeetingStatus.CLOSED)
+        .order_by(Meeting.scheduled_for, Meeting.id)
+    )
+    return [(m.id, f"{m.title} ({m.scheduled_for:%Y-%m-%d})") for m in meetings]
+
+
+def _draft_at(actor: Person | None, meeting_id: int, **poll: Any) -> Poll:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound(_("No such meeting."))
+    return create_poll(actor, meeting, kind=PollKind.ELECTION, **poll)
+
+
+def _meeting_of(poll: Poll) -> int | None:
+    floor = getattr(poll, "floor", None)
+    return floor.meeting_id if floor is not None else None
+
+
+register_host(Host("meeting", _occasions, _draft_at, _meeting_of))

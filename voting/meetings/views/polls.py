@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from voting.ballots import forms
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import entitlements, polls
 from voting.core import batch, throttle
@@ -209,7 +210,9 @@ def create(meeting_id: int):  # type: ignore[no-untyped-def]
             me(),
             meeting,
             question=form.get("question", ""),
-            kind=PollKind(form["kind"]) if form.get("kind") in set(PollKind) else PollKind.MOTION,
+            kind=PollKind(form["kind"])
+            if form.get("kind") in set(PollKind) - {PollKind.ELECTION}
+            else PollKind.MOTION,
             mode=PollMode(form["mode"]) if form.get("mode") in set(PollMode) else PollMode.OPEN,
             motion=motion,
             choices=choices or None,
@@ -371,11 +374,12 @@ def vote(poll_id: int):  # type: ignore[no-untyped-def]
     }
     try:
         throttle.vote_allowed(me())
+        ranked = forms.from_form(poll, form, form.getlist("approve"))
         receipt = batch.call(  # through the group commit, like the phones
             polls.cast,
             me(),
             poll,
-            choice=form.get("choice") or None,
+            choice=ranked if poll.is_election else form.get("choice") or None,
             split=split if form.get("split") == "1" else None,
             keys=form.getlist("key") or None,
             confirm_against_mandate=form.get("confirm_against_mandate") == "1",

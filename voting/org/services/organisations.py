@@ -15,6 +15,7 @@ from voting.core.extensions import db
 from voting.core.permissions import Actor, require
 from voting.org.models import Body, BodyKind, Organisation
 from voting.org.permissions import Action
+from voting.org.signals import organisation_created
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
@@ -61,6 +62,7 @@ def create_from_preset(
                 )
             )
         db.session.flush()
+        organisation_created.send(organisation, preset=preset)
         audit.record(
             "organisation.created",
             actor=actor,
