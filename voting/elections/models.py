@@ -163,7 +163,7 @@ class Office(db.Model):
     role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id", ondelete="SET NULL"))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    ended_on: Mapped[date | None]  # recalled or resigned before the end of the term
+    ended_on: Mapped[date | None]  # recalled or resigned: no longer held from this day
     end_reason: Mapped[str] = mapped_column(Text, default="")
 
     position: Mapped[Position] = relationship()
@@ -171,8 +171,9 @@ class Office(db.Model):
     role: Mapped[Role | None] = relationship()
 
     def held_on(self, day: date) -> bool:
-        last = self.ended_on or self.ends_on
-        return self.starts_on <= day <= last
+        if self.ended_on is not None and day >= self.ended_on:
+            return False
+        return self.starts_on <= day <= self.ends_on
 
 
 class Recall(db.Model):

@@ -630,8 +630,8 @@ def decide_recall(poll: Poll) -> None:
     today = utcnow().date()
     office.ended_on = today
     office.end_reason = recall.reason
-    if office.role is not None:
-        office.role.ends_on = today
+    if office.role is not None:  # the rights of the office end now
+        office.role.ends_on = today - dt.timedelta(days=1)
     by_election = Election(
         organisation_id=office.position.organisation_id,
         position=office.position,

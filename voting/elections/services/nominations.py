@@ -92,7 +92,7 @@ def limits(election: Election, person_id: int) -> list[Message]:
     starts, ends = term_of(election)
     found: list[Message] = []
     terms = [
-        (o.starts_on, o.ended_on or o.ends_on)
+        (o.starts_on, o.ends_on if o.ended_on is None else o.ended_on - dt.timedelta(days=1))
         for o in db.session.scalars(
             select(Office).where(
                 Office.person_id == person_id, Office.position_id == election.position_id
