@@ -4,6 +4,7 @@ recount file, recalls."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from voting.ballots.models import PollStatus
 from voting.ballots.services import polls
 from voting.ballots.services.entitlements import holdings_of
 from voting.core import parse, throttle
+from voting.core.columns import utcnow
 from voting.core.errors import Invalid, NotFound, ServiceError
 from voting.core.extensions import db
 from voting.core.i18n import describe
@@ -151,6 +153,12 @@ def _page(election: Election, status: int = 200, **extra: Any) -> tuple[str, int
         and poll is not None
         and poll.form is BallotForm.RANKED,
         offices=service.holders(election.position),
+        privacy=polls.preview_poll(person, poll).warnings()
+        if poll is not None
+        and poll.status is PollStatus.DRAFT
+        and not election.host
+        and permissions.manages(person, election.body)
+        else [],
         describe=describe,
         choice_label=polls.choice_label,
         errors=extra.pop("errors", {}),
@@ -263,7 +271,15 @@ def open_ballot(election_id: int):  # type: ignore[no-untyped-def]
     def go(election: Election, form: Any) -> None:
         if election.poll is None or election.host:
             raise NotFound(_("There is no ballot to open here."))
-        polls.open_poll(me(), election.poll, minutes=form.get("minutes", type=int))
+        days = form.get("days", type=int)
+        if days is not None and not 1 <= days <= 60:
+            raise Invalid(_("The ballot stays open 1 to 60 days."), field="days")
+        polls.open_poll(
+            me(),
+            election.poll,
+            confirm_privacy=form.get("confirm_privacy") == "1",
+            closes_at=utcnow() + timedelta(days=days) if days else None,
+        )
 
     return _act(election_id, go, _("The ballot is open."))
 

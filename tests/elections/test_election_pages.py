@@ -1,0 +1,138 @@
+"""The election pages without a browser: calling, nominating, consenting, the ranked
+ballot's form (ranks per candidate), refusals shown beside the form with nothing lost,
+the result with its rounds, and the meeting's own ballot page for a floor election."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests.elections.conftest import ISN_PEOPLE, NIA, email_of
+from tests.fixtures.people import person
+from voting.ballots.services import polls
+from voting.core.columns import utcnow
+from voting.core.extensions import db
+from voting.elections.models import Election, Position
+from voting.elections.services import elections, nominations
+
+VOTERS = [email_of(n) for n, _g in ISN_PEOPLE]
+
+
+def _position(slug: str) -> Position:
+    return db.session.scalars(
+        select(Position).join(Position.organisation).where(Position.slug == slug)
+    ).first()  # type: ignore[return-value]
+
+
+def test_the_list_shows_positions_and_lets_the_chair_call_an_election(signed_in, nmm) -> None:
+    chair = signed_in(NIA)
+    page = chair.get("/org/isn/elections").get_data(as_text=True)
+    assert "National Treasurer" in page and "Steering Committee members elected as a group" in page
+    assert "Call an election" in page
+    member_page = signed_in(VOTERS[0]).get("/org/isn/elections").get_data(as_text=True)
+    assert "National Treasurer" in member_page and "Call an election" not in member_page
+    assert signed_in("sam@wsm.example").get("/org/isn/elections").status_code == 404
+
+    position = _position("national-treasurer")
+    late = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    done = chair.post(
+        f"/positions/{position.id}/elections",
+        data={"nominations_close_at": late, "time_zone": "Europe/Dublin", "meeting": str(nmm.id)},
+    )
+    assert done.status_code == 303
+    election = db.session.scalars(select(Election)).one()
+    assert election.occasion_id == nmm.id and election.host == "meeting"
+    refused = chair.post(
+        f"/positions/{position.id}/elections",
+        data={"nominations_close_at": "not a date", "time_zone": "UTC"},
+        follow_redirects=True,
+    )
+    assert "Give the date and time as" in refused.get_data(as_text=True)
+
+
+def test_nominate_consent_and_vote_by_ranks_on_the_page(signed_in, nmm, clock) -> None:
+    election = elections.create_election(
+        person(NIA),
+        _position("steering-members"),
+        nominations_close_at=utcnow() + timedelta(hours=1),
+        seats=2,
+    )
+    url = f"/elections/{election.id}"
+    nominator = signed_in(VOTERS[0])
+    for name in ("Grainne", "Hugh", "Jude"):
+        done = nominator.post(
+            f"{url}/nominations", data={"candidate": str(person(email_of(name)).id)}
+        )
+        assert done.status_code == 303
+    again = nominator.post(
+        f"{url}/nominations",
+        data={"candidate": str(person(email_of("Hugh")).id), "statement": "Keep this text"},
+    )
+    assert again.status_code == 409
+    shown = again.get_data(as_text=True)
+    assert "Hugh is already nominated" in shown and "Keep this text" in shown  # nothing lost
+
+    page = signed_in(email_of("Hugh")).get(url).get_data(as_text=True)
+    assert "I consent to stand" in page and "has not consented in writing" in page
+    for name in ("Grainne", "Hugh", "Jude"):
+        nomination = next(n for n in election.nominations if n.candidate.name == name)
+        signed_in(email_of(name)).post(
+            f"{url}/consent",
+            data={
+                "nomination": str(nomination.id),
+                "statement": f"{name} stands",
+                "category": "woman" if name != "Hugh" else "",
+            },
+        )
+    page = nominator.get(url).get_data(as_text=True)
+    assert page.count("data-stands") == 3
+
+    clock.shift(timedelta(hours=2))
+    chair = signed_in(NIA)
+    assert chair.post(f"{url}/ballot").status_code == 303
+    assert "Open the ballot" in chair.get(url).get_data(as_text=True)
+    bad_days = chair.post(f"{url}/open", data={"days": "99", "confirm_privacy": "1"})
+    assert bad_days.status_code == 422 and "1 to 60 days" in bad_days.get_data(as_text=True)
+    assert chair.post(f"{url}/open", data={"days": "7", "confirm_privacy": "1"}).status_code == 303
+    poll = election.poll
+    assert poll.status.value == "open" and poll.closes_at is not None
+    ballot_page = nominator.get(url).get_data(as_text=True)
+    assert 'name="rank-1"' in ballot_page and "Not ranked" in ballot_page
+
+    grainne, hugh, jude = (poll.choices.index(n) + 1 for n in ("Grainne", "Hugh", "Jude"))
+    gap = nominator.post(f"{url}/vote", data={f"rank-{grainne}": "1", f"rank-{hugh}": "3"})
+    assert gap.status_code == 422
+    assert "No candidate is ranked 2" in gap.get_data(as_text=True)
+    assert polls.used_keys(poll) == set()
+    for voter in VOTERS:
+        done = signed_in(voter).post(
+            f"{url}/vote", data={f"rank-{jude}": "1", f"rank-{grainne}": "2"}
+        )
+        assert done.status_code == 303
+    assert "Your ballot is recorded" in nominator.get(url, follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert chair.post(f"{url}/close").status_code == 303
+    result = nominator.get(url).get_data(as_text=True)
+    assert "Round by round" in result and "Jude" in result and "Grainne" in result
+    assert "Download the anonymised ballots" in result
+    blt = nominator.get(f"{url}/ballots.blt")
+    assert blt.status_code == 200 and blt.get_data(as_text=True).startswith("3 2\n")
+
+
+def test_a_floor_election_is_voted_on_the_meetings_ballot_page(
+    signed_in, nmm, run_election
+) -> None:
+    election = run_election(nmm, "national-secretary", ["Cathal", "Aisling"])
+    poll = election.poll
+    voter = signed_in(VOTERS[0])
+    page = voter.get(f"/polls/{poll.id}").get_data(as_text=True)
+    assert 'name="rank-1"' in page and 'name="rank-2"' in page
+    aisling = poll.choices.index("Aisling") + 1
+    done = voter.post(f"/polls/{poll.id}/vote", data={f"rank-{aisling}": "1"})
+    assert done.status_code == 303
+    assert polls.used_keys(poll)
+    twice = signed_in(VOTERS[1]).post(f"/polls/{poll.id}/vote", data={"rank-1": "1", "rank-2": "1"})
+    assert twice.status_code == 422 and "both ranked 1" in twice.get_data(as_text=True)
+    assert nominations.candidates(election)
