@@ -136,3 +136,27 @@ def test_a_floor_election_is_voted_on_the_meetings_ballot_page(
     twice = signed_in(VOTERS[1]).post(f"/polls/{poll.id}/vote", data={"rank-1": "1", "rank-2": "1"})
     assert twice.status_code == 422 and "both ranked 1" in twice.get_data(as_text=True)
     assert nominations.candidates(election)
+
+
+def test_a_floor_election_on_the_meeting_screens_open_and_counted(
+    signed_in, nmm, run_election
+) -> None:
+    election = run_election(nmm, "national-secretary", ["Cathal", "Aisling"])
+    poll = election.poll
+    member = signed_in(VOTERS[0])
+    screen = member.get(f"/meetings/{nmm.id}").get_data(as_text=True)
+    assert 'name="rank-1"' in screen and "Cathal" in screen  # the ranked ballot on the phone
+    chair = signed_in(NIA).get(f"/meetings/{nmm.id}/chair")
+    assert chair.status_code == 200 and "Election: National Secretary" in chair.get_data(
+        as_text=True
+    )
+    hall = signed_in(NIA).get(f"/meetings/{nmm.id}/projector/{nmm.display_token}")
+    assert hall.status_code == 200 and "Election: National Secretary" in hall.get_data(as_text=True)
+    aisling = poll.choices.index("Aisling") + 1
+    for voter in VOTERS:
+        signed_in(voter).post(f"/polls/{poll.id}/vote", data={f"rank-{aisling}": "1"})
+    polls.close_poll(person(NIA), poll)
+    for page in (f"/meetings/{nmm.id}", f"/meetings/{nmm.id}/chair", f"/polls/{poll.id}/result"):
+        shown = signed_in(NIA).get(page)
+        assert shown.status_code == 200, page
+        assert "Aisling elected" in shown.get_data(as_text=True), page
