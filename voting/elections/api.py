@@ -15,7 +15,7 @@ from voting.core.extensions import db
 from voting.elections import permissions, queries
 from voting.elections.models import Election, Nomination, Office, Position
 from voting.elections.services import elections as service
-from voting.elections.services import nominations, positions
+from voting.elections.services import factions, nominations, positions
 from voting.membership.models import Person
 from voting.org.models import Body, Organisation, Unit
 from voting.org.services.organisations import by_slug
@@ -438,3 +438,70 @@ def recall(office_id: int) -> dict[str, Any]:
         api_person(), office, text_field(data, "reason"), occasion_id=int_field(data, "meeting")
     )
     return {"recall": made.id, "poll": made.poll_id}
+
+
+@operation(
+    "/organisations/<slug>/factions",
+    "GET",
+    summary="The organisation's factions and the members who signed their platforms",
+    tag=TAG,
+    response={"type": "array", "items": {"type": "object"}},
+)
+def list_factions(slug: str) -> list[dict[str, Any]]:
+    org = _organisation(slug)
+    return [
+        {
+            "id": u.id,
+            "name": u.name,
+            "members": [{"id": p.id, "name": p.name} for p in factions.members_of(u)],
+        }
+        for u in factions.factions_of(org.id)
+    ]
+
+
+def _faction(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    reader = api_person()
+    if unit is None or (
+        permissions.member_of(reader, unit.organisation_id) is None
+        and not getattr(reader, "is_operator", False)
+    ):
+        raise NotFound(_("No such faction."))
+    return unit
+
+
+@operation(
+    "/factions/<int:unit_id>/members",
+    "POST",
+    summary="Sign a faction's platform (yourself; the secretary may record another member)",
+    tag=TAG,
+    scope="vote",
+    request={"type": "object", "properties": {"person": {"type": "integer"}}},
+    response={
+        "type": "object",
+        "properties": {"faction": {"type": "integer"}, "person": {"type": "integer"}},
+    },
+    status=201,
+)
+def join_faction(unit_id: int) -> dict[str, Any]:
+    unit = _faction(unit_id)
+    person_id = int_field(json_body(), "person")
+    who = db.session.get(Person, person_id) if person_id else None
+    if person_id and who is None:
+        raise Invalid(_("No such member."), field="person")
+    row = factions.join(api_person(), unit, who)
+    return {"faction": row.unit_id, "person": row.person_id}
+
+
+@operation(
+    "/factions/<int:unit_id>/leave",
+    "POST",
+    summary="Leave a faction",
+    tag=TAG,
+    scope="vote",
+    response={"type": "object", "properties": {"faction": {"type": "integer"}}},
+)
+def leave_faction(unit_id: int) -> dict[str, Any]:
+    unit = _faction(unit_id)
+    factions.leave(api_person(), unit)
+    return {"faction": unit.id}

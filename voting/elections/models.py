@@ -195,3 +195,24 @@ class Recall(db.Model):
 
     office: Mapped[Office] = relationship()
     poll: Mapped[Poll | None] = relationship()
+
+
+class FactionMember(db.Model):
+    """A member who signed a faction's platform (AWL 7: "signed by all members of the
+    faction"; its list of members open to any member). A faction is a unit of kind
+    "faction"; its members stand and vote in elections as members, and the results say
+    how many seats each faction won (factions' right to proportional representation,
+    which a single transferable vote gives)."""
+
+    __tablename__ = "faction_member"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    person: Mapped[Person] = relationship()

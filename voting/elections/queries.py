@@ -28,6 +28,7 @@ def result_json(election: Election) -> dict[str, Any] | None:
         "method": result["method"],
         "cast": result.get("cast", 0),
         "elected": [{"person": e["person"], "name": e["name"]} for e in result["elected"]],
+        "by_faction": result.get("by_faction", {}),
         "sentences": [text_of(m) for m in result["events"]],
         "warnings": [text_of(m) for m in result["warnings"]],
         "rounds": [

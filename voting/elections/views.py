@@ -25,7 +25,7 @@ from voting.core.web import errors_of, form_data, me
 from voting.elections import permissions, queries
 from voting.elections.models import Election, ElectionStatus, Nomination, Office
 from voting.elections.services import elections as service
-from voting.elections.services import nominations, positions
+from voting.elections.services import factions, nominations, positions
 from voting.membership.models import Membership, Person
 from voting.org.models import Unit
 from voting.org.services.organisations import by_slug
@@ -59,6 +59,7 @@ def index(slug: str):  # type: ignore[no-untyped-def]
             if permissions.manages(me(), b)
         },
         title_of=service.title_of,
+        factions=[(u, factions.members_of(u)) for u in factions.factions_of(org.id)],
         errors={},
         values={},
     )
@@ -153,6 +154,9 @@ def _page(election: Election, status: int = 200, **extra: Any) -> tuple[str, int
         and poll is not None
         and poll.form is BallotForm.RANKED,
         offices=service.holders(election.position),
+        factions=factions.faction_names(
+            election.organisation_id, [n.candidate_id for n in election.nominations]
+        ),
         privacy=polls.preview_poll(person, poll).warnings()
         if poll is not None
         and poll.status is PollStatus.DRAFT
@@ -365,4 +369,32 @@ def recall(office_id: int):  # type: ignore[no-untyped-def]
         ),
         "success",
     )
+    return redirect(back, 303)
+
+
+@bp.post("/factions/<int:unit_id>/join")
+@login_required
+def join_faction(unit_id: int):  # type: ignore[no-untyped-def]
+    return _faction_act(
+        unit_id, lambda u: factions.join(me(), u), _("You signed the faction's platform.")
+    )
+
+
+@bp.post("/factions/<int:unit_id>/leave")
+@login_required
+def leave_faction(unit_id: int):  # type: ignore[no-untyped-def]
+    return _faction_act(unit_id, lambda u: factions.leave(me(), u), _("You left the faction."))
+
+
+def _faction_act(unit_id: int, action: Any, done: str):  # type: ignore[no-untyped-def]
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or permissions.member_of(me(), unit.organisation_id) is None:
+        abort(404)
+    back = url_for("elections.index", slug=unit.organisation.slug) + "#factions-heading"
+    try:
+        action(unit)
+    except ServiceError as error:
+        flash(error.message, "error")
+        return redirect(back, 303)
+    flash(done, "success")
     return redirect(back, 303)

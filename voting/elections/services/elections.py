@@ -46,6 +46,7 @@ from voting.elections.models import (
     Recall,
 )
 from voting.elections.services import nominations
+from voting.elections.services.factions import faction_names
 from voting.elections.signals import election_changed, election_decided
 from voting.membership.models import Person, Role, RoleKind
 from voting.rules import elections as rules
@@ -262,7 +263,7 @@ def prepare_ballot(actor: Person | None, election: Election, *, minutes: int | N
     if not standing:
         raise Conflict(_("No nomination stands: nobody can be elected. Call the election again."))
     method = method_of(election, len(standing))
-    names = [n.candidate.name for n in standing]
+    names = ballot_names(election, standing)
     mode = PollMode.SECRET if election.secret else PollMode.OPEN
     if method is rules.Method.RATIFICATION:
         question = _(
@@ -300,6 +301,24 @@ def prepare_ballot(actor: Person | None, election: Election, *, minutes: int | N
         )
         election_changed.send(election)
     return poll
+
+
+def ballot_names(election: Election, standing: list[Nomination]) -> list[str]:
+    """The candidates as the ballot lists them: with their factions, and (where the
+    constitution prefers nominees who hold no post) saying who holds one."""
+    factions = faction_names(election.organisation_id, [n.candidate_id for n in standing])
+    prefer = election.body.settings.elections.prefer_no_post
+    names = []
+    for n in standing:
+        notes = list(factions.get(n.candidate_id, []))
+        if prefer and n.holds_post:
+            notes.append(_("holds a position"))
+        names.append(
+            _("%(name)s (%(notes)s)", name=n.candidate.name, notes=", ".join(notes))
+            if notes
+            else n.candidate.name
+        )
+    return names
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -459,7 +478,14 @@ def decide(poll: Poll) -> None:
     if election is None or election.status is not ElectionStatus.BALLOT:
         return
     result = count(election, poll)
-    election.result = result
+    elected_ids = [e["person"] for e in result["elected"]]
+    factions = faction_names(election.organisation_id, elected_ids)
+    by_faction: dict[str, int] = {}
+    for person_id in elected_ids:
+        for name in factions.get(person_id, []):
+            by_faction[name] = by_faction.get(name, 0) + 1
+    result["by_faction"] = dict(sorted(by_faction.items()))
+    election.result = result  # whole, once: a JSON column is written when it is replaced
     election.status = ElectionStatus.DECIDED
     election.decided_at = utcnow()
     sentence_data = (
