@@ -270,6 +270,7 @@ FLOOD_SECONDS = 4.0
 # The flooding client, in a process of its own (so that its own work does not slow down
 # the server's threads here): joins as fast as it can, until hung up on or the time is
 # up; prints what it was answered.
+BURNER = "import sys, time\nend = time.time() + float(sys.argv[1])\nwhile time.time() < end: pass"
 FLOODER = """
 import json, sys, time
 import socketio
@@ -355,7 +356,15 @@ def test_a_flood_of_joins_from_one_client_does_not_slow_down_another_screen(
         return time.perf_counter() - started
 
     round_trip()  # warmed up
-    alone = statistics.median(round_trip() for _ in range(ROUND_TRIPS))
+    # The baseline shares the machine as the flood will: another process keeps a core
+    # busy meanwhile, so what is compared is the server's work, not the scheduler's.
+    burner = subprocess.Popen([sys.executable, "-c", BURNER, str(FLOOD_SECONDS)])
+    try:
+        time.sleep(0.2)
+        alone = statistics.median(round_trip() for _ in range(ROUND_TRIPS))
+    finally:
+        burner.kill()
+        burner.wait()
 
     signed = session_cookie(live, person(FLOODER_EMAIL))
     flooding = f"{live.config['SESSION_COOKIE_NAME']}={signed}"

@@ -57,5 +57,6 @@ def require_nominator(actor: Person | None, body: Body) -> Membership:
 
 
 def speaks_for(actor: Person | None, unit: Unit) -> bool:
-    """Whether `actor` is the unit's secretary or delegate (or runs the organisation)."""
+    """Whether `actor` is the unit's secretary or delegate, or the organisation's secretary
+    (who enters the nominations units send in writing)."""
     return can(actor, SPEAK_FOR_UNIT, unit.organisation_id, unit=unit)

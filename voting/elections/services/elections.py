@@ -555,7 +555,7 @@ def recount_file(election: Election) -> str:
     """The anonymised ranked ballots in BLT, for an independent recount (where allowed)."""
     settings = election.body.settings.elections
     if not settings.recount_file:
-        raise NotFound(_("This body does not publish its ballots for recounts."))
+        raise Conflict(_("This body does not publish its ballots for recounts."))
     poll = election.poll
     if (
         election.status is not ElectionStatus.DECIDED
