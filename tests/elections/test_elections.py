@@ -381,3 +381,25 @@ def test_an_open_non_secret_election_keeps_each_ballot_with_its_weight(nmm, run_
     polls.close_poll(person(NIA), election.poll)
     assert election.poll.result["ballots"] == {"1": 1, "2": 1, "2>1": 1}
     assert [e["name"] for e in election.result["elected"]] == ["Aisling"]
+
+
+def test_an_approval_election_where_the_body_wants_one(nmm, run_election) -> None:
+    body = nmm.body
+    settings = body.settings
+    settings.elections.method = "approval"
+    body.settings = settings
+    db.session.commit()
+    election = run_election(nmm, "steering-members", ["Hugh", "Jude", "Kevin"], seats=2)
+    poll = election.poll
+    assert poll.form is rankings.BallotForm.APPROVAL
+    from voting.ballots import forms
+
+    with pytest.raises(Invalid, match="Hugh is marked twice"):
+        polls.cast(person(VOTERS[0]), poll, choice=forms.from_list(poll, ["Hugh", "Hugh"]))
+    for i, voter in enumerate(VOTERS):
+        approved = ["Hugh", "Jude"] if i < 5 else ["Jude", "Kevin"] if i < 9 else ["Kevin"]
+        polls.cast(person(voter), poll, choice=forms.from_list(poll, approved))
+    polls.close_poll(person(NIA), poll)
+    # Jude 9 approvals, Kevin 7, Hugh 5.
+    assert [e["name"] for e in election.result["elected"]] == ["Jude", "Kevin"]
+    assert election.result["rounds"][0]["votes"] == {"Hugh": 5, "Jude": 9, "Kevin": 7}

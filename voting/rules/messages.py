@@ -218,6 +218,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "election.withdrawn": "{names} withdrew after ballots were cast: passed over in the count",
     "ballot.unknown_candidate": "There is no candidate {number} on this ballot",
     "ballot.twice": "{name} is ranked twice",
+    "ballot.marked_twice": "{name} is marked twice",
     "ballot.unreadable": "This ballot cannot be read: give each candidate a number",
     "ballot.rank_below_one": "Ranks start at 1 ({name})",
     "ballot.same_rank": "{first} and {second} are both ranked {rank}: give each a different rank",

@@ -74,7 +74,8 @@ def _check(form: BallotForm, numbers: Sequence[int], names: Sequence[str]) -> Ma
         if not 1 <= number <= len(names):
             raise BadBallot(Message.of("ballot.unknown_candidate", number=number))
         if number in seen:
-            raise BadBallot(Message.of("ballot.twice", name=names[number - 1]))
+            key = "ballot.twice" if form is BallotForm.RANKED else "ballot.marked_twice"
+            raise BadBallot(Message.of(key, name=names[number - 1]))
         seen.add(number)
     ordered = tuple(numbers) if form is BallotForm.RANKED else tuple(sorted(numbers))
     return Marked(form, ordered)
