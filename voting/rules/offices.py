@@ -27,6 +27,11 @@ from voting.rules.messages import Message
 
 #: Two terms with at most this many days between them are held in succession.
 GRACE_DAYS = 62
+#: The mean length of a year in days (Gregorian), to turn days held into years.
+YEAR = Fraction(3652425, 10000)
+#: Terms run from one conference to the next, whose dates move a little: a limit of N years
+#: is passed only beyond N years and a month.
+LEEWAY = Fraction(1, 12)
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def years_in_succession(
     terms: Sequence[tuple[dt.date, dt.date]], starts: dt.date, ends: dt.date
 ) -> Fraction:
     """The years held back to back up to and including a new term from `starts` to `ends`."""
-    total = Fraction((ends - starts).days + 1, 365)
+    days = (ends - starts).days + 1
     edge = starts
     for first, last in sorted(terms, key=lambda t: t[1], reverse=True):
         if last >= edge:  # overlaps the new term: only the part before it counts
@@ -63,9 +68,9 @@ def years_in_succession(
             continue
         if (edge - last).days > GRACE_DAYS:
             break
-        total += Fraction((last - first).days + 1, 365)
+        days += (last - first).days + 1
         edge = first
-    return total
+    return days / YEAR
 
 
 def term_limit(
@@ -80,7 +85,7 @@ def term_limit(
     if not max_years:
         return None
     years = years_in_succession(terms, starts, ends)
-    if years <= max_years:
+    if years <= max_years + LEEWAY:
         return None
     return Message.of(
         "office.term_limit", position=position, years=round(float(years), 1), limit=max_years
