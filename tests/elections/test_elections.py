@@ -403,3 +403,35 @@ def test_an_approval_election_where_the_body_wants_one(nmm, run_election) -> Non
     # Jude 9 approvals, Kevin 7, Hugh 5.
     assert [e["name"] for e in election.result["elected"]] == ["Jude", "Kevin"]
     assert election.result["rounds"][0]["votes"] == {"Hugh": 5, "Jude": 9, "Kevin": 7}
+
+
+def test_wsm_ballot_names_say_who_holds_a_post_and_the_delegate_council_recalls(
+    wsm_conference, clock
+) -> None:
+    today = utcnow().date()
+    db.session.add(
+        Office(
+            position=position_of(wsm_conference, "treasurer"),
+            person_id=person("lee@wsm.example").id,
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=300),
+        )
+    )
+    db.session.commit()
+    election = call(wsm_conference, "internal-secretary", WSM_CHAIR)
+    for email in ("lee@wsm.example", "mo@wsm.example"):
+        made = nominations.nominate(person("gal@wsm.example"), election, person(email))
+        nominations.consent(person(email), made)
+    clock.shift(timedelta(hours=2))
+    poll = elections.prepare_ballot(person(WSM_CHAIR), election)
+    assert sorted(poll.choices) == ["Lee Delegate (holds a position)", "Mo Member"]
+
+    office = elections.holders(position_of(wsm_conference, "treasurer"))[0]
+    assert office.position.recalled_by.slug == "delegate-council"
+    with pytest.raises(Invalid, match="Choose a meeting of Delegate Council"):
+        elections.start_recall(
+            person(WSM_CHAIR), office, "No reports", occasion_id=wsm_conference.id
+        )
+    council = new_meeting("wsm", "delegate-council", WSM_CHAIR)
+    recall = elections.start_recall(person(WSM_CHAIR), office, "No reports", occasion_id=council.id)
+    assert recall.poll.floor.meeting_id == council.id
