@@ -160,3 +160,49 @@ def test_a_floor_election_on_the_meeting_screens_open_and_counted(
         shown = signed_in(NIA).get(page)
         assert shown.status_code == 200, page
         assert "Aisling elected" in shown.get_data(as_text=True), page
+
+
+def test_home_asks_the_candidate_to_consent_and_the_members_to_vote(signed_in, nmm, clock) -> None:
+    election = elections.create_election(
+        person(NIA),
+        _position("steering-members"),
+        nominations_close_at=utcnow() + timedelta(hours=1),
+        seats=2,
+    )
+    for name in ("Grainne", "Hugh"):
+        nominations.nominate(person(NIA), election, person(email_of(name)))
+    home = signed_in(email_of("Hugh")).get("/").get_data(as_text=True)
+    assert "You are nominated: Steering Committee members elected as a group" in home
+    assert "Consent or decline" in home
+    assert "You are nominated" not in signed_in(VOTERS[0]).get("/").get_data(as_text=True)
+    for name in ("Grainne", "Hugh"):
+        nomination = next(n for n in election.nominations if n.candidate.name == name)
+        nominations.consent(person(email_of(name)), nomination)
+    assert "You are nominated" not in signed_in(email_of("Hugh")).get("/").get_data(as_text=True)
+    clock.shift(timedelta(hours=2))
+    poll = elections.prepare_ballot(person(NIA), election)
+    polls.open_poll(person(NIA), poll, confirm_privacy=True)
+    voter = signed_in(VOTERS[0])
+    assert "Cast your ballot" in voter.get("/").get_data(as_text=True)
+    polls.cast(person(VOTERS[0]), poll, choice="yes")  # two for two seats: ratified
+    assert "Your ballot is recorded" in voter.get("/").get_data(as_text=True)
+
+
+def test_the_candidate_is_mailed_in_their_language_and_asked_to_consent(live, nmm, mailbox) -> None:
+    election = elections.create_election(
+        person(NIA),
+        _position("national-treasurer"),
+        nominations_close_at=utcnow() + timedelta(hours=1),
+    )
+    hugh = person(email_of("Hugh"))
+    hugh.locale = "fr"
+    db.session.commit()
+    nominations.nominate(person(email_of("Aisling")), election, hugh)
+    nominations.nominate(person(NIA), election, person(NIA))  # oneself: no mail
+    sent = [m for m in mailbox.messages if m["To"] == email_of("Hugh")]
+    assert len(sent) == 1
+    assert (
+        "National Treasurer" in sent[0]["Subject"] and "candidat" in sent[0].get_content().lower()
+    )
+    assert f"/elections/{election.id}" in sent[0].get_content()
+    assert not [m for m in mailbox.messages if m["To"] == NIA]

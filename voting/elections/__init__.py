@@ -10,7 +10,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The election pages and API; elections count when their ballots close."""
-    from voting.elections import api, receivers, views  # noqa: F401  (operations)
+    from flask_babel import lazy_gettext as _l
+
+    from voting.core import awaiting, notify
+    from voting.elections import api, queries, receivers, views  # noqa: F401  (operations)
 
     receivers.connect()
+    awaiting.register("elections", queries.awaiting)
+    notify.register_kind("nominated", _l("You are nominated in an election"))
     app.register_blueprint(views.bp)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from voting.ballots.services.entitlements import text_of
+from voting.ballots.models import Poll, PollStatus
+from voting.ballots.services import polls
+from voting.ballots.services.entitlements import holdings_of, text_of
+from voting.core import awaiting as awaited
 from voting.core.columns import utcnow
 from voting.core.extensions import db
 from voting.core.i18n import describe
-from voting.elections.models import Election, ElectionStatus, Office, Position
+from voting.core.permissions import signed_in
+from voting.elections.models import Election, ElectionStatus, Nomination, Office, Position
+from voting.membership.models import Person
 from voting.rules.offices import Standing
 
 
@@ -50,3 +57,64 @@ def current_offices(organisation_id: int) -> list[Office]:
         .order_by(Position.sort, Position.id, Office.id)
     )
     return [o for o in rows if o.held_on(today)]
+
+
+def awaiting(person: Person | None) -> list[awaited.Awaiting]:
+    """For the home page: nominations waiting for the person's consent, and ballots
+    between meetings they hold a vote in (a ballot at a meeting is on the meeting's
+    screen)."""
+    if not signed_in(person):
+        return []
+    assert person is not None
+    rows: list[awaited.Awaiting] = []
+    asked = db.session.scalars(
+        select(Nomination)
+        .join(Election, Election.id == Nomination.election_id)
+        .where(
+            Nomination.candidate_id == person.id,
+            Nomination.consent_at.is_(None),
+            Nomination.withdrawn_at.is_(None),
+            Election.status == ElectionStatus.NOMINATING,
+        )
+    )
+    for nomination in asked:
+        election = nomination.election
+        rows.append(
+            awaited.Awaiting(
+                kind="nomination",
+                title=_("You are nominated: %(position)s", position=election.position.name),
+                where=f"{election.body.organisation.name} · {election.body.name}",
+                url=url_for("elections.show", election_id=election.id),
+                action=_("Consent or decline"),
+                due=election.nominations_close_at,
+            )
+        )
+    org_ids = [m.organisation_id for m in person.memberships]
+    ballots = db.session.scalars(
+        select(Election)
+        .join(Poll, Poll.id == Election.poll_id)
+        .where(
+            Election.organisation_id.in_(org_ids),
+            Election.host == "",
+            Election.status == ElectionStatus.BALLOT,
+            Poll.status == PollStatus.OPEN,
+        )
+    )
+    for election in ballots:
+        poll = election.poll
+        held = {h.voter_key for h in holdings_of(poll, person)}
+        if not held:
+            continue
+        voted = held <= polls.used_keys(poll)
+        rows.append(
+            awaited.Awaiting(
+                kind="election",
+                title=election.position.name,
+                where=f"{election.body.organisation.name} · {election.body.name}",
+                url=url_for("elections.show", election_id=election.id),
+                action=_("Your ballot is recorded") if voted else _("Cast your ballot"),
+                due=poll.closes_at,
+                done=voted,
+            )
+        )
+    return rows

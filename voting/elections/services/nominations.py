@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from voting.core import audit, parse
+from voting.core import audit, notify, parse
 from voting.core.columns import utcnow
 from voting.core.database import transaction
 from voting.core.errors import Conflict, Invalid, NotAllowed
@@ -41,6 +42,12 @@ from voting.rules.messages import Message
 STATEMENT = parse.Limit(4000, _l("A statement can be at most %(count)d characters."))
 CATEGORY = parse.Limit(40, _l("A category can be at most %(count)d characters."))
 REASON = parse.REASON
+NOMINATED_SUBJECT = _l("You are nominated: %(position)s")
+NOMINATED_BODY = _l(
+    "%(by)s nominated you for %(position)s, elected by %(body_name)s.\n\n"
+    "You stand only if you consent in writing, on the election's page, before %(when)s; "
+    "you may add a statement to the members there, or decline.\n\n%(url)s"
+)
 
 
 def needed(election: Election) -> int:
@@ -201,6 +208,18 @@ def nominate(
             unit=unit.id if unit else None,
         )
         election_changed.send(election)
+        if candidate.id != actor.id:  # after the commit, in the candidate's language
+            notify.send_to(
+                candidate,
+                "nominated",
+                NOMINATED_SUBJECT,
+                NOMINATED_BODY,
+                position=election.position.name,
+                body_name=election.body.name,
+                by=unit.name if unit else actor.name,
+                when=election.nominations_close_at.strftime("%Y-%m-%d %H:%M UTC"),
+                url=f"{current_app.config['PUBLIC_URL'].rstrip('/')}/elections/{election.id}",
+            )
     return nomination
 
 
