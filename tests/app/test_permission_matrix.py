@@ -442,6 +442,14 @@ def units_nominate(w: World) -> Params:
     return election(w)
 
 
+def faction(w: World) -> Params:
+    """A fresh faction of WSM (a unit of kind faction) nobody has joined yet."""
+    with transaction():
+        made = Unit(organisation=w.org, kind=UnitKind.FACTION, name=f"Faction {w.serial()}")
+        db.session.add(made)
+    return {"unit_id": made.id}
+
+
 def office(w: World) -> Params:
     """Gwen holds the office of National Secretary since today."""
     today = utcnow().date()
@@ -752,6 +760,10 @@ EXPECTATIONS: dict[str, Op] = {
     "POST /offices/{office_id}/recall": Op(
         RECALLERS, params=office, body=lambda w: {"reason": "Broke the council's mandate"}
     ),
+    # A faction's list is open to every member; each member signs for themself.
+    "GET /organisations/{slug}/factions": Op(MEMBERS),
+    "POST /factions/{unit_id}/members": Op(MEMBERS, params=faction, body=lambda w: {}),
+    "POST /factions/{unit_id}/leave": Op(MEMBERS, params=faction),
 }
 
 # Holes the matrix found in others' areas, kept visible until they are mended: each is
