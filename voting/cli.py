@@ -59,18 +59,39 @@ def create_operator(email: str, name: str, password: str) -> None:
 
 
 @group.command("verify-audit")
-def verify_audit() -> None:
-    """Recompute every organisation's hash chain; exit 1 at the first altered entry."""
+@click.option(
+    "--expect",
+    "expected",
+    multiple=True,
+    metavar="HASH",
+    help="A hash published earlier (a poll's audit hash): it must still be in an intact chain.",
+)
+def verify_audit(expected: tuple[str, ...]) -> None:
+    """Recompute every organisation's hash chain; exit 1 at the first broken link (named
+    with its entry) or if a published hash is no longer in an intact chain."""
     ids: list[int | None] = [None, *db.session.scalars(select(Organisation.id))]
     failed = False
+    intact: set[str] = set()
     for organisation_id in ids:
         report = audit.verify(organisation_id)
+        intact |= report.hashes
         where = organisation_id if organisation_id is not None else "installation"
         if report.ok:
             click.echo(f"{where}: {report.entries} entries, chain intact")
         else:
             failed = True
-            click.echo(f"{where}: chain broken at entry {report.broken_at}", err=True)
+            click.echo(
+                f"{where}: chain broken at entry {report.broken_at}: {report.why}\n"
+                f"  {report.entry}",
+                err=True,
+            )
+    for published in expected:
+        if published.strip().lower() not in intact:
+            failed = True
+            click.echo(
+                f"{published}: not in an intact chain (cut or rewritten after it was published)",
+                err=True,
+            )
     if failed:
         raise SystemExit(1)
 

@@ -94,26 +94,47 @@ class ChainReport:
     organisation_id: int | None
     entries: int
     broken_at: int | None  # seq of the first entry that does not verify
+    why: str = ""  # what is wrong with it
+    entry: str = ""  # the entry as stored: its place, time, action and data
+    hashes: frozenset[str] = frozenset()  # of the entries that verify
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
+def _shown(event: AuditEvent) -> str:
+    data = json.dumps(event.data, sort_keys=True, default=str)
+    if len(data) > 300:
+        data = data[:300] + "…"
+    return f"#{event.seq} {event.at.isoformat()} {event.action} {data}"
+
+
 def verify(organisation_id: int | None) -> ChainReport:
-    """Recompute an organisation's chain; report the first entry that was altered or lost."""
+    """Recompute an organisation's chain; report the first link that breaks, why, and the
+    entry itself: an entry changed, entries missing before it (a row deleted), or an entry
+    that does not follow the one before it (rows reordered or replaced)."""
     prev = GENESIS
     count = 0
+    good: set[str] = set()
     events = db.session.scalars(
         select(AuditEvent).where(_same_organisation(organisation_id)).order_by(AuditEvent.seq)
     )
     for expected_seq, event in enumerate(events, start=1):
         count += 1
-        if (
-            event.seq != expected_seq
-            or event.prev_hash != prev
-            or _digest(prev, event) != event.hash
-        ):
-            return ChainReport(organisation_id, count, event.seq)
+        why = ""
+        if event.seq > expected_seq:
+            why = f"entries {expected_seq} to {event.seq - 1} are missing"
+        elif event.seq < expected_seq:
+            why = "it is out of its place"
+        elif event.prev_hash != prev:
+            why = "it does not follow the entry before it"
+        elif _digest(prev, event) != event.hash:
+            why = "its content was changed"
+        if why:
+            return ChainReport(
+                organisation_id, count, event.seq, why, _shown(event), frozenset(good)
+            )
+        good.add(event.hash)
         prev = event.hash
-    return ChainReport(organisation_id, count, None)
+    return ChainReport(organisation_id, count, None, hashes=frozenset(good))

@@ -43,6 +43,7 @@ from voting.ballots import codes, forms, sealing
 from voting.ballots.electorates import electorate_class, electorate_of
 from voting.ballots.models import (
     YES_NO_ABSTAIN,
+    BallotPaper,
     BallotTracker,
     Participation,
     Poll,
@@ -52,6 +53,7 @@ from voting.ballots.models import (
     SealedBallot,
     SecretBallot,
     Vote,
+    WrittenVote,
     random_key,
 )
 from voting.ballots.services import mail, precast
@@ -493,6 +495,13 @@ def _close(poll: Poll, actor: Person | None) -> None:
         poll.result = count(poll)
         poll_closed.send(poll, actor=actor)
         audit.record(
+            "poll.ballots",
+            actor=None,
+            organisation_id=poll.body.organisation_id,
+            poll=poll.id,
+            **counted_ballots(poll),
+        )
+        closed = audit.record(
             "poll.closed",
             actor=actor,
             organisation_id=poll.body.organisation_id,
@@ -503,9 +512,46 @@ def _close(poll: Poll, actor: Person | None) -> None:
             sentence=poll.result["sentence"],
             by_deadline=actor is None,
         )
+        # The chain's link for this count: shown with the result, on the screens and in
+        # the record, so a later rewrite of the chain cannot go unseen.
+        poll.result = {**poll.result, "audit_hash": closed.hash}
         poll_changed.send(poll, regions=("poll", "item", "agenda"))
         if electorate_of(poll).in_writing:  # voted from afar: the roll is mailed the result
             after_commit(notify.in_background(mail.mail_result, poll.id, result_sentences))
+
+
+def counted_ballots(poll: Poll) -> dict[str, Any]:
+    """The ballots as they enter the audit chain when the poll closes, sorted: the chain
+    never shows the order they arrived in. A secret poll's are its unit-weight ballots
+    and its tracker digests, apart (never paired); an open poll's, each holding's
+    ballot by its key; papers returned before the meeting, by their digest."""
+    if poll.is_secret:
+        ballots = sorted(
+            db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
+        )
+        trackers = sorted(
+            db.session.scalars(
+                select(BallotTracker.tracker_hash).where(BallotTracker.poll_id == poll.id)
+            )
+        )
+        return {"ballots": ballots, "trackers": trackers}
+    weights = {e.voter_key: e.weight for e in poll.entitlements}
+    votes = db.session.scalars(select(Vote).where(Vote.poll_id == poll.id))
+    cast = sorted(
+        [v.voter_key, [[c, n] for c, n in v.parts(weights.get(v.voter_key, 1))]] for v in votes
+    )
+    papers = sorted(
+        [p.code_hash, p.choice]
+        for p in db.session.scalars(
+            select(BallotPaper).where(BallotPaper.poll_id == poll.id, BallotPaper.returned)
+        )
+    )
+    written = sorted(
+        [w.voter_key or "", w.choice]
+        for w in db.session.scalars(select(WrittenVote).where(WrittenVote.poll_id == poll.id))
+        if w.choice is not None
+    )
+    return {"ballots": cast, "papers": papers, "written": written}
 
 
 def _wait_for_tellers(poll: Poll, actor: Person | None) -> None:
