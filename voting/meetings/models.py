@@ -225,8 +225,16 @@ class Motion(db.Model):
     ratification_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", ondelete="SET NULL")
     )
+    # Ratified (True) or rejected (False) by the body that ratifies; None: not yet.
+    ratified: Mapped[bool | None]
+    # A ratification motion: the emergency decision it ratifies.
+    ratifies_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
 
     item: Mapped[AgendaItem] = relationship(back_populates="motions", foreign_keys=[item_id])
+    ratifies: Mapped[Motion | None] = relationship(remote_side=[id], foreign_keys=[ratifies_id])
+    ratification_item: Mapped[AgendaItem | None] = relationship(
+        foreign_keys=[ratification_item_id]
+    )
     proposer: Mapped[Person | None] = relationship(foreign_keys=[proposer_id])
     unit: Mapped[Unit | None] = relationship()
     versions: Mapped[list[MotionVersion]] = relationship(

@@ -27,7 +27,7 @@ from voting.meetings.models import (
 )
 from voting.meetings.permissions import attending_membership, check_in_of, may_speak
 from voting.meetings.services import agenda, consensus, speaking
-from voting.meetings.services.meetings import attendance, decided_motions_waiting_ratification
+from voting.meetings.services.meetings import attendance, emergency_decisions
 from voting.meetings.services.speaking import QueuePlace
 from voting.membership.models import Membership, Person, Role
 from voting.org.body_rules import quorum
@@ -191,7 +191,7 @@ def meeting_state(meeting: Meeting) -> MeetingState:
         time_per_viewpoint=used,
         sections=agenda.sections(meeting),
         version=meeting.version,
-        ratification=decided_motions_waiting_ratification(meeting),
+        ratification=emergency_decisions(meeting),
         requisition=db.session.scalar(
             select(Requisition).where(Requisition.meeting_id == meeting.id)
         ),

@@ -43,6 +43,7 @@ from voting.meetings.models import (
 )
 from voting.meetings.permissions import require_chair
 from voting.meetings.services.changes import changed
+from voting.meetings.services.motions import ratification_decided
 from voting.membership.models import Person
 from voting.org.body_rules import threshold
 from voting.org.models import Body
@@ -189,6 +190,12 @@ def create_poll(
         raise Invalid(_("Choose the motion to vote on."), field="motion")
     if kind is PollKind.JUSTIFICATION and meeting.kind is not MeetingKind.EMERGENCY:
         raise Invalid(_("Only an emergency meeting decides whether it is justified."), field="kind")
+    if meeting.needs_justification and kind is not PollKind.JUSTIFICATION:
+        if meeting.justified is False:
+            raise Conflict(
+                _("This emergency meeting was found not justified: it decides nothing more.")
+            )
+        raise Conflict(_("First decide whether this emergency meeting is justified."))
     question = question.strip()
     if not question and amendment is not None:
         assert motion is not None
@@ -267,6 +274,7 @@ def record_motion_vote(poll: Poll) -> None:
         return
     motion.status = status
     motion.decided_at = utcnow()
+    ratification_decided(motion)
     item = motion.item
     if (
         status is MotionStatus.CARRIED

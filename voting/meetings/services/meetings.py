@@ -202,17 +202,34 @@ def _add_ratification_items(meeting: Meeting) -> None:
         )
         .order_by(Motion.decided_at)
     ).all()
+    sections = list(meeting.body.settings.agenda_template) or [""]
+    # In the agenda's motions where it has a section for them, else its first section.
+    section = next((s for s in sections if s.casefold() == "motions"), sections[0])
     for position, motion in enumerate(waiting):
+        decided = motion.item.meeting
         item = AgendaItem(
             meeting=meeting,
-            section="",
+            section=section,
             position=-len(waiting) + position,
             title=_("Ratify: %(title)s", title=motion.title),
-            description=motion.text,
+            description=_(
+                "Decided by %(body)s on %(day)s (%(meeting)s); it stands until this meeting "
+                "ratifies or rejects it.",
+                body=decided.body.name,
+                day=decided.scheduled_for.strftime("%Y-%m-%d"),
+                meeting=decided.title,
+            ),
         )
         db.session.add(item)
         db.session.flush()
         motion.ratification_item_id = item.id
+        ratification = new_motion(
+            None,
+            item,
+            title=_("Ratify: %(title)s", title=motion.title),
+            text=motion.text,
+        )
+        ratification.ratifies_id = motion.id
 
 
 def open_meeting(actor: Person | None, meeting: Meeting) -> Meeting:
@@ -344,8 +361,9 @@ def attendance(meeting: Meeting) -> int:
     )
 
 
-def decided_motions_waiting_ratification(meeting: Meeting) -> list[Motion]:
-    """Decisions of this (emergency) meeting that the next regular meeting must ratify."""
+def emergency_decisions(meeting: Meeting) -> list[Motion]:
+    """Decisions of this (emergency) meeting that a regular meeting ratifies, whether
+    still waiting, ratified or rejected: shown with the meeting until then and after."""
     return [
         motion
         for item in meeting.items

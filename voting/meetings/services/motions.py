@@ -321,3 +321,26 @@ def adopt_amendment(amendment: Amendment, actor: Person | None) -> None:
     amendment.status = AmendmentStatus.ACCEPTED
     amendment.decided_at = utcnow()
     amendment.decided_by_id = actor.id if actor else None
+
+
+def ratification_decided(motion: Motion) -> None:
+    """A ratification motion was decided (inside its transaction): the emergency decision
+    it ratifies is ratified or rejected, and its meeting's screens say so."""
+    original = motion.ratifies
+    if original is None:
+        return
+    if motion.status in (MotionStatus.CONSENSUS, MotionStatus.CARRIED):
+        original.ratified = True
+    elif motion.status in (MotionStatus.LOST, MotionStatus.NO_DECISION):
+        original.ratified = False
+    else:
+        return
+    audit.record(
+        "motion.ratification",
+        actor=None,
+        organisation_id=original.item.meeting.body.organisation_id,
+        motion=original.id,
+        by_motion=motion.id,
+        ratified=original.ratified,
+    )
+    changed(original.item.meeting, "agenda", "item")
