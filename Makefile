@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
-PG_SUITES := tests/core tests/org tests/membership tests/ballots tests/meetings tests/consultations tests/elections tests/app
+PG_SUITES := tests/core tests/org tests/membership tests/ballots tests/meetings tests/consultations tests/elections tests/record tests/app
 
 .PHONY: run test test-fast bench lint e2e db demo translations clean
 LOCALES := fr de es

@@ -9,12 +9,22 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from voting import ballots, cli, consultations, core, elections, meetings, membership, org
+from voting import (
+    ballots,
+    cli,
+    consultations,
+    core,
+    elections,
+    meetings,
+    membership,
+    org,
+    record,
+)
 from voting.core import config as config_module
 from voting.core.web import register_shared
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = (core, org, membership, ballots, meetings, consultations, elections)
+DOMAINS = (core, org, membership, ballots, meetings, consultations, elections, record)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

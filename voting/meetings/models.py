@@ -232,9 +232,7 @@ class Motion(db.Model):
 
     item: Mapped[AgendaItem] = relationship(back_populates="motions", foreign_keys=[item_id])
     ratifies: Mapped[Motion | None] = relationship(remote_side=[id], foreign_keys=[ratifies_id])
-    ratification_item: Mapped[AgendaItem | None] = relationship(
-        foreign_keys=[ratification_item_id]
-    )
+    ratification_item: Mapped[AgendaItem | None] = relationship(foreign_keys=[ratification_item_id])
     proposer: Mapped[Person | None] = relationship(foreign_keys=[proposer_id])
     unit: Mapped[Unit | None] = relationship()
     versions: Mapped[list[MotionVersion]] = relationship(

@@ -1,0 +1,14 @@
+"""The record: what a meeting leaves behind. Exports of a meeting's results and
+attendance as spreadsheet-safe CSV; the domain listens to what the others announce and
+sits above them (it may read meetings, consultations and elections alike)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The record's downloads."""
+    from voting.record import views
+
+    app.register_blueprint(views.bp)

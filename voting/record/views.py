@@ -1,0 +1,48 @@
+"""Downloads of a meeting's record: its results (to those who may watch the meeting) and
+its attendance (to its chair and the organisation's secretaries)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import login_required
+
+from voting.core.extensions import db
+from voting.core.permissions import can
+from voting.core.web import me
+from voting.meetings.models import Meeting
+from voting.meetings.permissions import is_chair
+from voting.meetings.visibility import may_watch
+from voting.org.permissions import Action
+from voting.record import exports
+
+bp = Blueprint("record", __name__)
+
+
+def _csv(text: str, name: str) -> Response:
+    # A byte-order mark: spreadsheets then read the names' accents as UTF-8.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/results.csv")
+def results(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not may_watch(me(), meeting):
+        abort(404)
+    return _csv(exports.results_csv(meeting), f"meeting-{meeting.id}-results.csv")
+
+
+@bp.get("/meetings/<int:meeting_id>/attendance.csv")
+@login_required
+def attendance(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = db.session.get(Meeting, meeting_id)
+    person = me()
+    if meeting is None or not (
+        is_chair(person, meeting.body)
+        or can(person, Action.MANAGE_MEMBERS, meeting.body.organisation_id)
+    ):
+        abort(404)
+    return _csv(exports.attendance_csv(meeting), f"meeting-{meeting.id}-attendance.csv")
