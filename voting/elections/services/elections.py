@@ -595,7 +595,6 @@ def start_recall(
     reason: str,
     *,
     occasion_id: int | None = None,
-    nominations_close_at: datetime | None = None,
 ) -> Recall:
     """A motion to recall an office holder, put to the body the constitution names (at one
     of its meetings, or to its members between meetings): a yes/no poll, drafted."""
