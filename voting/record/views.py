@@ -1,11 +1,13 @@
-"""Downloads of a meeting's record: its results (to those who may watch the meeting) and
-its attendance (to its chair and the organisation's secretaries)."""
+"""A meeting's record: its draft minutes (to the body's members and its chair), its
+results (to those who may watch the meeting) and its attendance (to its chair and the
+organisation's secretaries)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, render_template
 from flask_login import login_required
 
+from voting.ballots.services.polls import choice_label
 from voting.core.extensions import db
 from voting.core.permissions import can
 from voting.core.web import me
@@ -13,7 +15,7 @@ from voting.meetings.models import Meeting
 from voting.meetings.permissions import is_chair
 from voting.meetings.visibility import may_watch
 from voting.org.permissions import Action
-from voting.record import exports
+from voting.record import exports, minutes
 
 bp = Blueprint("record", __name__)
 
@@ -46,3 +48,28 @@ def attendance(meeting_id: int):  # type: ignore[no-untyped-def]
     ):
         abort(404)
     return _csv(exports.attendance_csv(meeting), f"meeting-{meeting.id}-attendance.csv")
+
+
+def _minutes(meeting_id: int) -> minutes.Minutes:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not minutes.may_read(me(), meeting):
+        abort(404)
+    return minutes.read(meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes")
+@login_required
+def minutes_page(meeting_id: int):  # type: ignore[no-untyped-def]
+    return render_template("record/minutes.html", m=_minutes(meeting_id), choice_label=choice_label)
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.md")
+@login_required
+def minutes_markdown(meeting_id: int):  # type: ignore[no-untyped-def]
+    read = _minutes(meeting_id)
+    text = render_template("record/minutes.md", m=read, choice_label=choice_label)
+    return Response(
+        text,
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="minutes-{meeting_id}.md"'},
+    )

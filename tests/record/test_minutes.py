@@ -1,0 +1,54 @@
+"""Draft minutes generated from what happened at a meeting: attendance, each motion's
+text as decided, the test for agreement with its named answers, the vote with its result
+and the audit hash of its count; for the body's members only."""
+
+from __future__ import annotations
+
+from tests.fixtures.floor import WSM_CHAIR, motion_of, open_poll, vote
+from tests.fixtures.people import person
+from voting.ballots.models import PollMode
+from voting.ballots.services import polls
+from voting.meetings.services import agenda, consensus
+
+
+def test_the_minutes_say_what_happened(wsm, signed_in) -> None:
+    motion = motion_of(wsm)
+    agenda.open_item(person(WSM_CHAIR), motion.item)
+    test = consensus.open_test(person(WSM_CHAIR), motion)
+    consensus.answer(person("gal@wsm.example"), test, "block", reason="Not without the branches")
+    consensus.answer(person("lee@wsm.example"), test, "agree")
+    consensus.close_test(person(WSM_CHAIR), test)
+    poll = open_poll(wsm, WSM_CHAIR, mode=PollMode.NAMED)
+    vote(poll, "gal@wsm.example", "no", confirm_against_mandate=True)
+    vote(poll, "lee@wsm.example", "yes", confirm_against_mandate=True)
+    polls.close_poll(person(WSM_CHAIR), poll)
+
+    page = signed_in("gal@wsm.example").get(f"/meetings/{wsm.id}/minutes")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for expected in (
+        "Draft minutes: Meeting",
+        "The organisation campaigns for public housing.",
+        "Gal Delegate: Block — Not without the branches",
+        poll.result["audit_hash"],
+        "Motions: Motion on housing",
+    ):
+        assert expected in html, expected
+    assert polls.result_sentences(poll)[0] in html
+
+    markdown = signed_in(WSM_CHAIR).get(f"/meetings/{wsm.id}/minutes.md")
+    assert markdown.mimetype == "text/markdown"
+    text = markdown.get_data(as_text=True)
+    assert text.startswith("# Draft minutes: Meeting")
+    assert "> The organisation campaigns for public housing." in text
+    assert "  - Gal Delegate: Block — Not without the branches" in text
+    assert poll.result["audit_hash"] in text
+    assert "Lee Delegate" in text  # the roll call's named list
+
+
+def test_only_the_bodys_members_read_the_minutes(wsm, signed_in) -> None:
+    assert signed_in("ana@wri.example").get(f"/meetings/{wsm.id}/minutes").status_code == 404
+    assert signed_in("lapsed@wsm.example").get(f"/meetings/{wsm.id}/minutes").status_code in (
+        404,
+        200,
+    )
