@@ -206,3 +206,62 @@ def test_the_candidate_is_mailed_in_their_language_and_asked_to_consent(live, nm
     )
     assert f"/elections/{election.id}" in sent[0].get_content()
     assert not [m for m in mailbox.messages if m["To"] == NIA]
+
+
+def test_a_wri_paper_returned_online_and_entered_by_tellers_with_ranks(
+    live, wri, signed_in
+) -> None:
+    from tests.fixtures.floor import WRI_REPS, WRI_SECRETARY
+    from voting.ballots.models import BallotPaper
+    from voting.ballots.services import precast
+
+    position = db.session.scalars(
+        select(Position).where(
+            Position.slug == "council-members",
+            Position.organisation_id == wri.body.organisation_id,
+        )
+    ).one()
+    election = elections.create_election(
+        person(WRI_SECRETARY),
+        position,
+        nominations_close_at=utcnow() + timedelta(minutes=5),
+        occasion_id=wri.id,
+        seats=2,
+    )
+    for email in ("ines@wri.example", "xenia@wri.example", "chris@wri.example"):
+        made = nominations.nominate(person(WRI_SECRETARY), election, person(email))
+        for supporter in WRI_REPS.values():  # five members nominate (7(c))
+            nominations.support(person(supporter), made)
+        nominations.consent(person(email), made)
+    election.nominations_close_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    poll = elections.prepare_ballot(person(WRI_SECRETARY), election)
+    precast.open_window(person(WRI_SECRETARY), poll, utcnow() + timedelta(days=7))
+    codes = [p.code for p in precast.issue_papers(person(WRI_SECRETARY), poll)]
+
+    anyone = live.test_client()  # a paper is returned with its code, without signing in
+    first = anyone.post(f"/polls/{poll.id}/paper", data={"code": codes[0]}).get_data(as_text=True)
+    assert 'name="rank-1"' in first and 'name="step" value="ballot"' in first
+    wrong = anyone.post(
+        f"/polls/{poll.id}/paper",
+        data={"code": codes[0], "step": "ballot", "rank-1": "1", "rank-2": "1"},
+    )
+    assert wrong.status_code == 422
+    page = wrong.get_data(as_text=True)
+    assert "both ranked 1" in page and 'name="rank-1"' in page  # the paper is still open
+    done = anyone.post(
+        f"/polls/{poll.id}/paper",
+        data={"code": codes[0], "step": "ballot", "rank-2": "1", "rank-1": "2"},
+    )
+    assert done.status_code == 200 and 'id="paper-returned"' in done.get_data(as_text=True)
+    assert (
+        db.session.scalar(select(BallotPaper.returned).where(BallotPaper.id.isnot(None)).limit(1))
+        is not None
+    )
+
+    entry = signed_in(WRI_SECRETARY).get(f"/polls/{poll.id}/papers/entry").get_data(as_text=True)
+    assert 'name="rank-1"' in entry
+    entered = signed_in(WRI_SECRETARY).post(
+        f"/polls/{poll.id}/papers/entry", data={"code": codes[1], "rank-3": "1"}
+    )
+    assert entered.status_code == 200, entered.get_data(as_text=True)[:300]

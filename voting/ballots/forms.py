@@ -14,6 +14,7 @@ ballot of the poll, so an envelope's size tells nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -87,6 +88,13 @@ def from_form(poll: Poll, form: Mapping[str, str], approved: list[str]) -> str |
             raise Invalid(_("A rank is a whole number: 1 for your first choice."), field="choice")
         ranks[number] = int(value) if value else None
     return from_ranks(poll, ranks)
+
+
+def submitted(poll: Poll, form: Any) -> str | None:
+    """The ballot a page's form sends: its "choice", or an election's ranks or ticks."""
+    if poll.form is BallotForm.CHOICE:
+        return form.get("choice") or None
+    return from_form(poll, form, form.getlist("approve"))
 
 
 def sealed_numbers(poll: Poll, parts: list[tuple[str, int]]) -> list[int]:

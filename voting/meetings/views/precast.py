@@ -27,6 +27,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from voting.ballots import forms
 from voting.ballots.models import Poll
 from voting.ballots.services import polls, precast
 from voting.core import throttle
@@ -215,7 +216,7 @@ def enter(poll_id: int):  # type: ignore[no-untyped-def]
     poll = _poll(poll_id)
     try:
         done = precast.enter_paper(
-            me(), poll, request.form.get("code", ""), request.form.get("choice") or None
+            me(), poll, request.form.get("code", ""), forms.submitted(poll, request.form)
         )
     except ServiceError as error:
         return _entry_page(poll, error.status, errors={error.field or "code": error.message})
@@ -250,18 +251,25 @@ def return_paper(poll_id: int):  # type: ignore[no-untyped-def]
     then the code with the choice."""
     poll = _poll(poll_id)
     code = request.form.get("code", "")[: precast.MAX_CODE]
-    choice = request.form.get("choice") or None
+    label = None
     try:
         throttle.code_allowed()
-        if choice is None:
-            label = precast.check_paper(poll, code)
+        label = precast.check_paper(poll, code)
+        marked = (
+            request.form.get("step") == "ballot" if poll.is_election else "choice" in request.form
+        )
+        if not marked:  # the code alone: the paper it opens is shown with its ballot
             return _paper_page(poll, code=code, label=label)
-        receipt = precast.return_paper(poll, code, choice)
+        receipt = precast.return_paper(poll, code, forms.submitted(poll, request.form))
     except ServiceError as error:
         if error.field == "code":
             throttle.code_failed()
         return _paper_page(
-            poll, error.status, errors={error.field or "code": error.message}, code=code
+            poll,
+            error.status,
+            errors={error.field or "code": error.message},
+            code=code,
+            label=label,
         )
     return _paper_page(poll, receipt=receipt)
 
@@ -297,7 +305,7 @@ def in_writing(poll_id: int):  # type: ignore[no-untyped-def]
 def cast_in_writing(poll_id: int):  # type: ignore[no-untyped-def]
     poll = _poll(poll_id)
     try:
-        receipt = precast.cast_in_writing(me(), poll, request.form.get("choice") or None)
+        receipt = precast.cast_in_writing(me(), poll, forms.submitted(poll, request.form))
     except ServiceError as error:
         return _writing_page(poll, error.status, errors={error.field or "choice": error.message})
     return _writing_page(poll, receipt=receipt)
