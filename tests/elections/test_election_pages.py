@@ -4,6 +4,7 @@ the result with its rounds, and the meeting's own ballot page for a floor electi
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -237,7 +238,10 @@ def test_a_wri_paper_returned_online_and_entered_by_tellers_with_ranks(
     db.session.commit()
     poll = elections.prepare_ballot(person(WRI_SECRETARY), election)
     precast.open_window(person(WRI_SECRETARY), poll, utcnow() + timedelta(days=7))
-    codes = [p.code for p in precast.issue_papers(person(WRI_SECRETARY), poll)]
+    sheet = signed_in(WRI_SECRETARY).post(f"/polls/{poll.id}/papers").get_data(as_text=True)
+    assert "Write 1 beside your first choice" in sheet and "(2 seats)" in sheet
+    codes = re.findall(r"data-code>([^<]+)<", sheet)
+    assert len(codes) == 7  # one paper per vote the units hold
 
     anyone = live.test_client()  # a paper is returned with its code, without signing in
     first = anyone.post(f"/polls/{poll.id}/paper", data={"code": codes[0]}).get_data(as_text=True)
