@@ -52,3 +52,26 @@ def test_only_the_bodys_members_read_the_minutes(wsm, signed_in) -> None:
         404,
         200,
     )
+
+
+def test_awl_executive_minutes_go_to_the_national_committee_only(awl, signed_in) -> None:
+    from tests.fixtures.floor import AWL_CHAIR, new_meeting
+    from voting.core.extensions import db
+    from voting.membership.services.members import assign_role
+    from voting.org.services.organisations import by_slug
+
+    org = by_slug("awl")
+    assign_role(
+        person(AWL_CHAIR),
+        org,
+        {"email": "fay@awl.example", "kind": "officer", "body": "national-committee"},
+    )
+    assign_role(
+        person(AWL_CHAIR), org, {"email": "pat@awl.example", "kind": "officer", "body": "executive"}
+    )
+    db.session.commit()
+    executive = new_meeting("awl", "executive", AWL_CHAIR, "Office lease")
+    url = f"/meetings/{executive.id}/minutes"
+    assert signed_in("fay@awl.example").get(url).status_code == 200  # on the National Committee
+    assert signed_in("pat@awl.example").get(url).status_code == 404  # on the Executive only
+    assert signed_in(AWL_CHAIR).get(url).status_code == 200  # who chairs it

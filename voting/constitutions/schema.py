@@ -380,6 +380,15 @@ class BodySettings:
         ),
     )
 
+    minutes_to: str = field(
+        default="",
+        metadata=meta(
+            "Minutes go to",
+            "The short name of the body whose members read this body's minutes (AWL: the "
+            "Executive's go to the National Committee); empty: this body's own members.",
+        ),
+    )
+
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> BodySettings:
         """Read settings saved as JSON or written in a preset; unknown keys are an error."""

@@ -26,6 +26,7 @@ from voting.meetings.models import (
 from voting.meetings.permissions import is_chair
 from voting.membership.models import Person
 from voting.membership.permissions import attending_membership
+from voting.org.models import Body
 
 
 @dataclass
@@ -65,9 +66,20 @@ class Minutes:
     other_votes: list[VoteRecord] = field(default_factory=list)  # on no item
 
 
+def readers_of(meeting: Meeting) -> Body:
+    """The body whose members read the meeting's minutes: the one the body's settings name
+    (AWL: the Executive's go to the National Committee), else the body itself."""
+    wanted = meeting.body.settings.minutes_to
+    named = next((b for b in meeting.body.organisation.bodies if b.slug == wanted), None)
+    return named or meeting.body
+
+
 def may_read(person: Person | None, meeting: Meeting) -> bool:
-    """The body's own members and whoever chairs it read its minutes."""
-    return is_chair(person, meeting.body) or attending_membership(person, meeting.body) is not None
+    """Whoever chairs the body, and the members of the body its minutes go to."""
+    return (
+        is_chair(person, meeting.body)
+        or attending_membership(person, readers_of(meeting)) is not None
+    )
 
 
 def _vote(poll: Poll) -> VoteRecord:
