@@ -28,7 +28,7 @@ from voting.consultations.models import Consultation, Participants, Reasons
 from voting.consultations.services import consultations as service
 from voting.core.columns import utcnow
 from voting.core.errors import NotFound, ServiceError
-from voting.core.web import errors_of, form_data, me
+from voting.core.web import act_on, errors_of, form_data, me
 from voting.org.models import Body
 from voting.org.services.organisations import by_slug
 
@@ -156,13 +156,8 @@ def show(consultation_id: int):  # type: ignore[no-untyped-def]
 def _act(consultation_id: int, action: Any, done: str):  # type: ignore[no-untyped-def]
     """Run one of the page's forms through its service; a refusal shows the page again
     with what was typed and the message beside its field."""
-    consultation = _consultation(consultation_id)
-    try:
-        action(consultation, request.form)
-    except ServiceError as error:
-        return _page(consultation, error.status, errors=errors_of(error), values=form_data())
-    flash(done, "success")
-    return redirect(url_for("consultations.show", consultation_id=consultation_id), 303)
+    back = url_for("consultations.show", consultation_id=consultation_id)
+    return act_on(_consultation(consultation_id), action, _page, done, back)
 
 
 @bp.post("/consultations/<int:consultation_id>/answer")

@@ -76,6 +76,24 @@ def form_page(
     )
 
 
+def act_on(
+    record: Any,
+    action: Callable[[Any, Any], Any],
+    page: Callable[..., Any],
+    done: str,
+    back: str,
+) -> Any:
+    """Run one of a record's page forms through its service (`action(record, form)`): done,
+    back to `back` with `done` said; refused, the page again (`page(record, status,
+    errors=…, values=…)`) with what was typed and the message beside its field."""
+    try:
+        action(record, request.form)
+    except ServiceError as error:
+        return page(record, error.status, errors=errors_of(error), values=form_data())
+    flash(done, "success")
+    return redirect(back, 303)
+
+
 HTTP_MESSAGES = {
     403: _l("You do not have the right to see this page."),
     404: _l("This page does not exist."),

@@ -103,10 +103,7 @@ def office_json(office: Office) -> dict[str, Any]:
 
 def _organisation(slug: str) -> Organisation:
     org = by_slug(slug)
-    if org is None or (
-        permissions.member_of(api_person(), org.id) is None
-        and not (getattr(api_person(), "is_operator", False))
-    ):
+    if org is None or not permissions.in_organisation(api_person(), org.id):
         raise NotFound(_("No such organisation."))
     return org
 
@@ -280,7 +277,7 @@ def nominate(election_id: int) -> dict[str, Any]:
     election = _election(election_id)
     data = json_body()
     candidate = db.session.get(Person, int_field(data, "candidate") or 0)
-    if candidate is None or permissions.member_of(candidate, election.organisation_id) is None:
+    if candidate is None:  # a member who is not one of the organisation's: the service says so
         raise Invalid(_("Only a member of the organisation can stand."), field="candidate")
     unit_id = int_field(data, "unit")
     unit = db.session.get(Unit, unit_id) if unit_id else None
@@ -461,11 +458,7 @@ def list_factions(slug: str) -> list[dict[str, Any]]:
 
 def _faction(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
-    reader = api_person()
-    if unit is None or (
-        permissions.member_of(reader, unit.organisation_id) is None
-        and not getattr(reader, "is_operator", False)
-    ):
+    if unit is None or not permissions.in_organisation(api_person(), unit.organisation_id):
         raise NotFound(_("No such faction."))
     return unit
 

@@ -37,6 +37,13 @@ def member_of(actor: Person | None, organisation_id: int) -> Membership | None:
     return next((m for m in actor.memberships if m.organisation_id == organisation_id), None)
 
 
+def in_organisation(actor: Person | None, organisation_id: int) -> bool:
+    """Whether `actor` is one of the organisation's members, or an operator."""
+    return member_of(actor, organisation_id) is not None or bool(
+        getattr(actor, "is_operator", False)
+    )
+
+
 def may_read(actor: Person | None, body: Body) -> bool:
     return manages(actor, body) or member_of(actor, body.organisation_id) is not None
 

@@ -21,7 +21,7 @@ from voting.core.columns import utcnow
 from voting.core.errors import Invalid, NotFound, ServiceError
 from voting.core.extensions import db
 from voting.core.i18n import describe
-from voting.core.web import errors_of, form_data, me
+from voting.core.web import act_on, errors_of, form_data, me
 from voting.elections import permissions, queries
 from voting.elections.models import Election, ElectionStatus, Nomination, Office
 from voting.elections.services import elections as service
@@ -36,7 +36,7 @@ bp = Blueprint("elections", __name__)
 
 def _organisation(slug: str) -> Any:
     org = by_slug(slug)
-    if org is None or (permissions.member_of(me(), org.id) is None and not me().is_operator):
+    if org is None or not permissions.in_organisation(me(), org.id):
         abort(404)
     return org
 
@@ -114,6 +114,7 @@ def _members(election: Election) -> list[Person]:
 
 def _page(election: Election, status: int = 200, **extra: Any) -> tuple[str, int]:
     person = me()
+    manager = permissions.manages(person, election.body)
     poll = election.poll
     held = (
         holdings_of(poll, person)
@@ -133,7 +134,7 @@ def _page(election: Election, status: int = 200, **extra: Any) -> tuple[str, int
         election=election,
         organisation=election.body.organisation,
         title=service.title_of(election),
-        manager=permissions.manages(person, election.body),
+        manager=manager,
         standing={n.id: nominations.standing(n) for n in election.nominations},
         reasons=queries.reasons,
         needed=nominations.needed(election),
@@ -158,10 +159,7 @@ def _page(election: Election, status: int = 200, **extra: Any) -> tuple[str, int
             election.organisation_id, [n.candidate_id for n in election.nominations]
         ),
         privacy=polls.preview_poll(person, poll).warnings()
-        if poll is not None
-        and poll.status is PollStatus.DRAFT
-        and not election.host
-        and permissions.manages(person, election.body)
+        if poll is not None and poll.status is PollStatus.DRAFT and not election.host and manager
         else [],
         describe=describe,
         choice_label=polls.choice_label,
@@ -181,13 +179,8 @@ def show(election_id: int):  # type: ignore[no-untyped-def]
 def _act(election_id: int, action: Any, done: str):  # type: ignore[no-untyped-def]
     """Run one of the page's forms through its service; a refusal shows the page again
     with what was typed and the message beside its field."""
-    election = _election(election_id)
-    try:
-        action(election, request.form)
-    except ServiceError as error:
-        return _page(election, error.status, errors=errors_of(error), values=form_data())
-    flash(done, "success")
-    return redirect(url_for("elections.show", election_id=election_id), 303)
+    back = url_for("elections.show", election_id=election_id)
+    return act_on(_election(election_id), action, _page, done, back)
 
 
 def _nomination_of(election: Election, form: Any) -> Nomination:

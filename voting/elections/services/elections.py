@@ -49,6 +49,7 @@ from voting.elections.services import nominations
 from voting.elections.services.factions import faction_names
 from voting.elections.signals import election_changed, election_decided
 from voting.membership.models import Person, Role, RoleKind
+from voting.org.models import Body
 from voting.rules import elections as rules
 from voting.rules import offices, rankings
 from voting.rules.messages import Message
@@ -122,11 +123,7 @@ def create_election(
     host = ""
     if occasion_id is not None:
         host = "meeting"
-        if occasion_id not in {i for i, _label in ballot_host(host).occasions(body)}:
-            raise Invalid(
-                _("Choose a meeting of %(body)s that is still to come.", body=body.name),
-                field="occasion",
-            )
+        _require_occasion(body, occasion_id)
     with transaction():
         election = Election(
             organisation_id=position.organisation_id,
@@ -157,6 +154,15 @@ def create_election(
     return election
 
 
+def _require_occasion(body: Body, occasion_id: int) -> None:
+    """Refuse a meeting that is not one of the body's still to come (or under way)."""
+    if occasion_id not in {i for i, _label in ballot_host("meeting").occasions(body)}:
+        raise Invalid(
+            _("Choose a meeting of %(body)s that is still to come.", body=body.name),
+            field="occasion",
+        )
+
+
 def title_of(election: Election) -> str:
     if election.seats > 1:
         return _(
@@ -168,9 +174,10 @@ def title_of(election: Election) -> str:
 # --- Before the ballot: the minimum, the method ----------------------------------------------
 
 
-def group_minimum(election: Election) -> Minimum | None:
+def group_minimum(election: Election, earlier: list[frozenset[str]]) -> Minimum | None:
     """The minimum this count must meet for the position's group (ISN: at least 4 women of
-    the 8), with those of the group elected earlier on the same occasion counting."""
+    the 8), with `earlier`, those of the group elected earlier on the same occasion
+    (`elected_earlier`), counting."""
     settings = election.body.settings.elections
     if not settings.minimum_category or not settings.minimum_share:
         return None
@@ -190,7 +197,7 @@ def group_minimum(election: Election) -> Minimum | None:
     # Seats of the group still to be filled after this election can meet the rest: a
     # count is held to the minimum only for what they cannot (ISN: the officers first,
     # then the five as a group, who must make up the women the officers did not).
-    later = max(0, seats - len(elected_earlier(election)) - election.seats)
+    later = max(0, seats - len(earlier) - election.seats)
     if needed <= later:
         return None
     return Minimum(settings.minimum_category, needed - later)
@@ -226,13 +233,12 @@ def elected_earlier(election: Election) -> list[frozenset[str]]:
 
 def shortfall(election: Election) -> str:
     """Said before the ballot opens: the group's minimum cannot be met (or "")."""
-    minimum = group_minimum(election)
+    earlier = elected_earlier(election)
+    minimum = group_minimum(election, earlier)
     if minimum is None:
         return ""
     standing = [frozenset(n.categories) for n in nominations.candidates(election)]
-    problem = offices.minimum_shortfall(
-        minimum.category, minimum.seats, elected_earlier(election), standing
-    )
+    problem = offices.minimum_shortfall(minimum.category, minimum.seats, earlier, standing)
     return describe(problem) if problem else ""
 
 
@@ -428,13 +434,14 @@ def count(election: Election, poll: Poll) -> dict[str, Any]:
             )
             for w, votes in ballots.items()
         ]
-        minimum = group_minimum(election)
+        earlier = elected_earlier(election)
+        minimum = group_minimum(election, earlier)
         result = meek_stv(
             [b for b in ranked if b.ranking],
             candidates,
             election.seats,
             minimums=[minimum] if minimum else [],
-            already_elected=elected_earlier(election) if minimum else [],
+            already_elected=earlier if minimum else [],
             lot_seed=election.lot_seed,
         )
         elected_ids = result.elected
@@ -616,11 +623,7 @@ def start_recall(
     args: dict[str, Any] = {"question": question, "audit_data": {"office": office.id}}
     with transaction():
         if occasion_id is not None:
-            if occasion_id not in {i for i, _l in ballot_host("meeting").occasions(body)}:
-                raise Invalid(
-                    _("Choose a meeting of %(body)s that is still to come.", body=body.name),
-                    field="occasion",
-                )
+            _require_occasion(body, occasion_id)
             poll = ballot_host("meeting").draft(actor, occasion_id, **args)
         else:
             poll = polls.create_poll(actor, body, **args)

@@ -65,10 +65,7 @@ def join(actor: Person | None, unit: Unit, person: Person | None = None) -> Fact
     if (
         actor is None
         or person is None
-        or (
-            permissions.member_of(actor, unit.organisation_id) is None
-            and not getattr(actor, "is_operator", False)
-        )
+        or not permissions.in_organisation(actor, unit.organisation_id)
     ):
         raise NotAllowed(_("Only members of the organisation join its factions."))
     if person.id != actor.id and not can(actor, Action.MANAGE_MEMBERS, unit.organisation_id):
