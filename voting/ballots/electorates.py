@@ -176,7 +176,6 @@ class Host:
     name: str
     occasions: Callable[[Body], list[tuple[int, str]]]
     draft: Callable[..., Poll]
-    occasion_of: Callable[[Poll], int | None]
 
 
 _HOSTS: dict[str, Host] = {}

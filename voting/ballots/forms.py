@@ -117,14 +117,3 @@ def unsealed(poll: Poll, numbers: list[int]) -> list[tuple[str, int]]:
         return [(c, n) for c, n in zip(poll.choices, numbers, strict=True) if n]
     votes, *positions = numbers
     return [(rankings.from_positions(poll.form, positions).written(), votes)]
-
-
-def label(poll: Poll, written: str) -> str:
-    """An election ballot as people read it: "1. Ana, 2. Ben" or "Ana, Ben"; blank."""
-    marked = rankings.read(poll.form, written, poll.choices)
-    if marked.blank:
-        return _("Blank ballot")
-    names = [poll.choices[n - 1] for n in marked.candidates]
-    if poll.form is BallotForm.RANKED:
-        return ", ".join(f"{i}. {name}" for i, name in enumerate(names, 1))
-    return ", ".join(names)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -1182,19 +1182,24 @@ def _principal_label(holding: PollEntitlement) -> str:
     return ""
 
 
+def _cast(poll: Poll) -> Iterator[tuple[str, int]]:
+    """The (choice, votes) pairs cast on the floor: a secret poll's unit-weight ballots, or
+    each open vote with its holding's weight (a split vote, its parts)."""
+    if poll.is_secret:
+        query = select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id)
+        yield from ((c, 1) for c in db.session.scalars(query))
+        return
+    weights = {e.voter_key: e.weight for e in poll.entitlements}
+    for v in db.session.scalars(select(Vote).where(Vote.poll_id == poll.id)):
+        yield from v.parts(weights[v.voter_key])
+
+
 def _plurality(poll: Poll, precast_totals: Counter[str] | None = None) -> dict[str, Any]:
     """A multiple-choice count: the option with the most votes wins; a tie decides nothing.
     `precast_totals`: the choices of an open poll's votes cast before the meeting."""
-    weights = {e.voter_key: e.weight for e in poll.entitlements}
     totals: Counter[str] = Counter(precast_totals or {})
-    if poll.is_secret:
-        totals.update(
-            db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
-        )
-    else:
-        for v in db.session.scalars(select(Vote).where(Vote.poll_id == poll.id)):
-            for c, n in v.parts(weights[v.voter_key]):
-                totals[c] += n
+    for c, n in _cast(poll):
+        totals[c] += n
     options = [c for c in poll.choices if c.lower() != "abstain"]
     ranked = sorted(options, key=lambda c: -totals[c])
     cast_total = sum(totals[c] for c in options)
@@ -1224,20 +1229,7 @@ def _ballot_set(poll: Poll, precast_totals: Counter[str]) -> dict[str, Any]:
     distinct ranking or approval with its votes) and the first preferences or approvals
     per candidate. Who is elected is the election's to say: its domain counts the set by
     its rules when the poll closes (`poll_closed`) and completes this result."""
-    weights = {e.voter_key: e.weight for e in poll.entitlements}
-    counted: list[tuple[str, int]] = list(precast_totals.items())
-    if poll.is_secret:
-        counted += [
-            (c, 1)
-            for c in db.session.scalars(
-                select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id)
-            )
-        ]
-    else:
-        counted += [
-            (v.choice or "", weights[v.voter_key])
-            for v in db.session.scalars(select(Vote).where(Vote.poll_id == poll.id))
-        ]
+    counted = [*precast_totals.items(), *_cast(poll)]
     ballots = rankings.ballot_set(poll.form, counted, poll.choices)
     firsts = rankings.first_preferences(poll.form, ballots, poll.choices)
     cast_total = sum(ballots.values())

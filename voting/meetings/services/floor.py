@@ -313,9 +313,4 @@ def _draft_at(actor: Person | None, meeting_id: int, **poll: Any) -> Poll:
     return create_poll(actor, meeting, kind=PollKind.ELECTION, **poll)
 
 
-def _meeting_of(poll: Poll) -> int | None:
-    floor = getattr(poll, "floor", None)
-    return floor.meeting_id if floor is not None else None
-
-
-register_host(Host("meeting", _occasions, _draft_at, _meeting_of))
+register_host(Host("meeting", _occasions, _draft_at))
