@@ -389,6 +389,21 @@ class BodySettings:
         ),
     )
 
+    policy_lapse_years: int = field(
+        default=0,
+        metadata=meta(
+            "Policy lapses after (years)",
+            "Policy papers this body adopts lapse unless ratified again (WSM: 3); 0: never.",
+        ),
+    )
+    policy_short_term_years: int = field(
+        default=0,
+        metadata=meta(
+            "Short-term policy lapses after (years)",
+            "For the short-term parts of a policy paper (WSM: 2); 0: as the rest.",
+        ),
+    )
+
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> BodySettings:
         """Read settings saved as JSON or written in a preset; unknown keys are an error."""

@@ -9,6 +9,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The record's downloads."""
-    from voting.record import views
+    from voting.record import models, receivers, views  # noqa: F401  (the tables)
+
+    receivers.connect()
 
     app.register_blueprint(views.bp)

@@ -1,8 +1,15 @@
-"""Draft minutes of a meeting, generated from what happened: who attended, the agenda,
-each motion's text as decided, every test for agreement (with reservations, stand-asides
-and blocks and their reasons where the body shows names) and every vote (its question,
-mode, result sentence and counts, the named list of a roll call, the audit hash of its
-count). The same reading gives the page and the Markdown download."""
+"""A meeting's minutes, generated from what happened: who attended against the quorum,
+the agenda, each motion's text as decided with its amendments, every test for agreement
+(with reservations, stand-asides and blocks and their reasons where the body shows
+names), every vote (its question, result sentences, the named list of a roll call, the
+published trackers and the audit hash of a secret count), elections with their rounds,
+late items with their reason; and what the secretary added: a summary, a note per item.
+
+**Skeleton minutes** (a meeting security requires) keep the agenda's headings, each
+motion's title with its outcome and the secretary's notes; `read` leaves everything else
+out of what it returns, so no page, download or document made from it can show it.
+The same reading gives the page, the Markdown, HTML and PDF documents and the hash of
+the minutes as approved (`content`)."""
 
 from __future__ import annotations
 
@@ -14,6 +21,8 @@ from sqlalchemy import select
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.core.extensions import db
+from voting.elections.models import Election
+from voting.elections.queries import result_json
 from voting.meetings.models import (
     AgendaItem,
     CheckIn,
@@ -24,9 +33,12 @@ from voting.meetings.models import (
     Motion,
 )
 from voting.meetings.permissions import is_chair
+from voting.meetings.state import Quorate, quorum_of
 from voting.membership.models import Person
 from voting.membership.permissions import attending_membership
 from voting.org.models import Body
+from voting.record.models import Minutes as Written
+from voting.record.models import MinutesStatus
 
 
 @dataclass
@@ -34,6 +46,8 @@ class VoteRecord:
     poll: Poll
     sentences: list[str]
     named: list[dict[str, object]]
+    trackers: list[str] = field(default_factory=list)  # a secret poll's, published
+    election: dict[str, object] | None = None  # an election's result with its rounds
 
 
 @dataclass
@@ -47,6 +61,7 @@ class TestRecord:
 class MotionRecord:
     motion: Motion
     text: str
+    amendments: list[tuple[str, str, str]] = field(default_factory=list)  # (text, status, by)
     tests: list[TestRecord] = field(default_factory=list)
     votes: list[VoteRecord] = field(default_factory=list)
 
@@ -54,6 +69,7 @@ class MotionRecord:
 @dataclass
 class ItemRecord:
     item: AgendaItem
+    note: str = ""
     motions: list[MotionRecord] = field(default_factory=list)
     votes: list[VoteRecord] = field(default_factory=list)  # procedural, elections
 
@@ -61,9 +77,17 @@ class ItemRecord:
 @dataclass
 class Minutes:
     meeting: Meeting
-    present: list[tuple[str, datetime]]
+    present: list[tuple[str, datetime]]  # names and times; empty in skeleton minutes
+    quorum: Quorate
     items: list[ItemRecord]
     other_votes: list[VoteRecord] = field(default_factory=list)  # on no item
+    summary: str = ""
+    skeleton: bool = False
+    written: Written | None = None  # the secretary's part and the approval
+
+    @property
+    def approved(self) -> bool:
+        return self.written is not None and self.written.status is MinutesStatus.APPROVED
 
 
 def readers_of(meeting: Meeting) -> Body:
@@ -84,7 +108,21 @@ def may_read(person: Person | None, meeting: Meeting) -> bool:
 
 def _vote(poll: Poll) -> VoteRecord:
     named = (poll.result or {}).get("named", []) if poll.mode is PollMode.NAMED else []
-    return VoteRecord(poll, polls.result_sentences(poll), list(named))
+    election = db.session.scalar(select(Election).where(Election.poll_id == poll.id))
+    return VoteRecord(
+        poll,
+        polls.result_sentences(poll),
+        list(named),
+        polls.published_trackers(poll),
+        result_json(election) if election is not None else None,
+    )
+
+
+def _amendments(motion: Motion) -> list[tuple[str, str, str]]:
+    return [
+        (a.text, a.status.value, a.proposer.name if a.proposer else "")
+        for a in sorted(motion.amendments, key=lambda a: a.id)
+    ]
 
 
 def _test(test: ConsensusTest, show_names: bool) -> TestRecord:
@@ -98,7 +136,11 @@ def _test(test: ConsensusTest, show_names: bool) -> TestRecord:
 
 
 def read(meeting: Meeting) -> Minutes:
-    """The meeting's record as the minutes give it, read once."""
+    """The meeting's record as the minutes give it, read once (skeleton minutes: only
+    what they keep)."""
+    written = db.session.scalar(select(Written).where(Written.meeting_id == meeting.id))
+    skeleton = written is not None and written.skeleton
+    notes = {n.item_id: n.text for n in written.notes} if written is not None else {}
     present = [
         (c.person.name, c.at)
         for c in db.session.scalars(
@@ -128,15 +170,80 @@ def read(meeting: Meeting) -> Minutes:
     show_names = meeting.body.settings.consensus.show_names
     items = []
     for item in sorted(meeting.items, key=lambda i: (i.section, i.position, i.id)):
-        record = ItemRecord(item)
+        record = ItemRecord(item, notes.get(item.id, ""))
         for motion in item.motions:
-            entry = MotionRecord(motion, motion.text)
+            if skeleton:
+                record.motions.append(MotionRecord(motion, ""))
+                continue
+            entry = MotionRecord(motion, motion.text, _amendments(motion))
             entry.tests = [_test(t, show_names) for t in tests if t.motion_id == motion.id]
             entry.votes = [_vote(f.poll) for f in floor if f.motion_id == motion.id]
             record.motions.append(entry)
-        record.votes = [
-            _vote(f.poll) for f in floor if f.motion_id is None and f.item_id == item.id
-        ]
+        if not skeleton:
+            record.votes = [
+                _vote(f.poll) for f in floor if f.motion_id is None and f.item_id == item.id
+            ]
         items.append(record)
-    other = [_vote(f.poll) for f in floor if f.motion_id is None and f.item_id is None]
-    return Minutes(meeting, present, items, other)
+    other = (
+        []
+        if skeleton
+        else [_vote(f.poll) for f in floor if f.motion_id is None and f.item_id is None]
+    )
+    return Minutes(
+        meeting,
+        [] if skeleton else present,
+        quorum_of(meeting),
+        items,
+        other,
+        summary=written.summary if written is not None else "",
+        skeleton=skeleton,
+        written=written,
+    )
+
+
+def _vote_content(v: VoteRecord) -> dict[str, object]:
+    return {
+        "poll": v.poll.id,
+        "question": v.poll.question,
+        "result": v.poll.result,
+        "named": v.named,
+        "trackers": v.trackers,
+    }
+
+
+def content(m: Minutes) -> dict[str, object]:
+    """What the minutes say, language-neutral, for the hash of the minutes as approved."""
+    return {
+        "meeting": m.meeting.id,
+        "title": m.meeting.title,
+        "scheduled_for": m.meeting.scheduled_for.isoformat(),
+        "skeleton": m.skeleton,
+        "summary": m.summary,
+        "present": [name for name, _at in m.present],
+        "present_count": m.quorum.present,
+        "items": [
+            {
+                "item": r.item.id,
+                "section": r.item.section,
+                "title": r.item.title,
+                "note": r.note,
+                "motions": [
+                    {
+                        "title": mr.motion.title,
+                        "status": mr.motion.status.value,
+                        "text": mr.text,
+                        "amendments": mr.amendments,
+                        "tests": [
+                            {"outcome": t.test.outcome.value, "counts": t.counts, "named": t.named}
+                            for t in mr.tests
+                        ],
+                        "votes": [_vote_content(v) for v in mr.votes],
+                    }
+                    for mr in r.motions
+                ],
+                "votes": [_vote_content(v) for v in r.votes],
+            }
+            for r in m.items
+        ],
+        "other_votes": [_vote_content(v) for v in m.other_votes],
+    }

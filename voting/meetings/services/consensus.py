@@ -42,7 +42,7 @@ from voting.meetings.models import (
 )
 from voting.meetings.permissions import require_chair, require_present
 from voting.meetings.services.changes import changed
-from voting.meetings.services.motions import adopt_amendment, ratification_decided
+from voting.meetings.services.motions import adopt_amendment, motion_decided
 from voting.membership.models import Membership, Person
 from voting.org.body_rules import consensus_settings
 from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
@@ -447,7 +447,7 @@ def _agreed(test: ConsensusTest, actor: Person | None) -> None:
     motion, meeting = test.motion, test.item.meeting
     motion.status = MotionStatus.CONSENSUS
     motion.decided_at = utcnow()
-    ratification_decided(motion)
+    motion_decided(motion)
     if test.item.is_justification:
         meeting.justified = True
     elif meeting.kind is MeetingKind.EMERGENCY:
@@ -463,7 +463,7 @@ def _undecided(
     else:
         test.motion.status = motion_status
         test.motion.decided_at = utcnow()
-        ratification_decided(test.motion)
+        motion_decided(test.motion)
 
 
 # --- Deadlines ---------------------------------------------------------------------------

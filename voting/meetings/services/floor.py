@@ -43,7 +43,7 @@ from voting.meetings.models import (
 )
 from voting.meetings.permissions import require_chair
 from voting.meetings.services.changes import changed
-from voting.meetings.services.motions import ratification_decided
+from voting.meetings.services.motions import motion_decided
 from voting.membership.models import Person
 from voting.org.body_rules import threshold
 from voting.org.models import Body
@@ -274,7 +274,7 @@ def record_motion_vote(poll: Poll) -> None:
         return
     motion.status = status
     motion.decided_at = utcnow()
-    ratification_decided(motion)
+    motion_decided(motion)
     item = motion.item
     if (
         status is MotionStatus.CARRIED

@@ -46,6 +46,7 @@ from voting.meetings.services import mail
 from voting.meetings.services.changes import changed
 from voting.meetings.services.consensus import open_test_of
 from voting.meetings.services.motions import new_motion
+from voting.meetings.signals import meeting_closed, meeting_scheduled
 from voting.membership.models import Person
 from voting.org.models import Body
 from voting.org.permissions import Action
@@ -137,6 +138,7 @@ def schedule_meeting(
             _add_justification_item(actor, meeting)
         elif kind is MeetingKind.REGULAR:
             _add_ratification_items(meeting)
+        meeting_scheduled.send(meeting)
         audit.record(
             "meeting.scheduled",
             actor=actor,
@@ -274,6 +276,7 @@ def close_meeting(actor: Person | None, meeting: Meeting) -> Meeting:
             meeting=meeting.id,
             present=attendance(meeting),
         )
+        meeting_closed.send(meeting)
         changed(meeting)
     return meeting
 

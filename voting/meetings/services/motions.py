@@ -28,6 +28,7 @@ from voting.meetings.models import (
 )
 from voting.meetings.permissions import attending_membership, is_chair
 from voting.meetings.services.changes import changed
+from voting.meetings.signals import motion_decided as motion_decided_signal
 from voting.membership.models import Person, RoleKind
 
 
@@ -323,9 +324,11 @@ def adopt_amendment(amendment: Amendment, actor: Person | None) -> None:
     amendment.decided_by_id = actor.id if actor else None
 
 
-def ratification_decided(motion: Motion) -> None:
-    """A ratification motion was decided (inside its transaction): the emergency decision
-    it ratifies is ratified or rejected, and its meeting's screens say so."""
+def motion_decided(motion: Motion) -> None:
+    """A motion was decided (inside its transaction): the other domains hear of it
+    (`signals.motion_decided`), and where it is a ratification motion the emergency
+    decision it ratifies is ratified or rejected, and its meeting's screens say so."""
+    motion_decided_signal.send(motion)
     original = motion.ratifies
     if original is None:
         return

@@ -1,0 +1,17 @@
+"""What the meetings domain announces. Receivers run inside the sender's transaction.
+
+* `meeting_scheduled(meeting)`: a meeting was scheduled; its first items are written.
+* `meeting_closed(meeting)`: the meeting closed; its record is complete.
+* `motion_decided(motion)`: a test for agreement or a vote settled a motion's status
+  (consensus, carried, lost, no decision, or handed over to the vote).
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+meeting_scheduled = _signals.signal("meeting-scheduled")
+meeting_closed = _signals.signal("meeting-closed")
+motion_decided = _signals.signal("motion-decided")

@@ -1,0 +1,12 @@
+"""How the record hears what the meetings domain announces (inside its transaction)."""
+
+from __future__ import annotations
+
+
+def connect() -> None:
+    from voting.meetings.signals import meeting_closed, meeting_scheduled, motion_decided
+    from voting.record.services import minutes
+
+    meeting_closed.connect(minutes.on_meeting_closed)
+    meeting_scheduled.connect(minutes.on_meeting_scheduled)
+    motion_decided.connect(minutes.on_motion_decided)
