@@ -1,0 +1,1 @@
+"""The record's writes: minutes and the policy register."""
