@@ -1,6 +1,9 @@
-"""Operator commands: `flask voting init-db | demo | create-operator | verify-audit`."""
+"""Operator commands: `flask voting init-db | demo | create-operator | verify-audit |
+export-meeting | import-meeting | simulate`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -127,6 +130,57 @@ def simulate(
         seed=seed,
     )
     click.echo(f"{connected} simulated phones took part for {seconds:.0f} seconds.")
+
+
+@group.command("export-meeting")
+@click.argument("meeting_id", type=int)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write (default: standard output).",
+)
+def export_meeting(meeting_id: int, output: Path | None) -> None:
+    """Write a meeting's archive (JSON), for import-meeting in another installation."""
+    from voting.meetings.models import Meeting
+    from voting.record import archive
+
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.ClickException(f"No meeting {meeting_id}.")
+    text = archive.dumps(archive.export_meeting(meeting))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Meeting {meeting_id} ({meeting.title!r}) archived to {output}.", err=True)
+
+
+@group.command("import-meeting")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--organisation", required=True, help="The short name of the organisation.")
+@click.option("--body", default=None, help="The body's short name (default: the archive's).")
+def import_meeting(file: Path, organisation: str, body: str | None) -> None:
+    """Recreate an archived meeting, closed, under a body of an organisation here; people
+    are matched by name among its members. Nothing is written if the archive is refused."""
+    from voting.core.errors import ServiceError
+    from voting.record import archive
+
+    try:
+        imported = archive.import_meeting(archive.read_file(file), organisation, body)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    meeting = imported.meeting
+    click.echo(
+        f"Meeting {meeting.id} ({meeting.title!r}) imported into {organisation}/"
+        f"{meeting.body.slug}, closed, with {len(imported.polls)} polls."
+    )
+    for left in imported.unmatched:
+        click.echo(
+            f"  not a member here, left out (named in the audit entry): {left['name']}"
+            f" as {left['as']}"
+        )
 
 
 def register(app: Flask) -> None:

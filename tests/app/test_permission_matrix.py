@@ -571,6 +571,9 @@ EXPECTATIONS: dict[str, Op] = {
     ),
     "POST /meetings/{meeting_id}/open": Op(CHAIR),
     "POST /meetings/{meeting_id}/close": Op(CHAIR),
+    # Its archive names who attended and answered: its chair, the secretaries (as the
+    # attendance list)
+    "GET /meetings/{meeting_id}/archive": Op(SECRETARIES),
     "POST /meetings/{meeting_id}/items": Op(
         MEMBERS, body=lambda w: {"title": "Any other business", "late_reason": "Late"}
     ),

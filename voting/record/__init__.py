@@ -9,7 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The record's downloads."""
-    from voting.record import models, receivers, views  # noqa: F401  (the tables)
+    from voting.record import api, models, receivers, views  # noqa: F401  (tables, API)
 
     receivers.connect()
 

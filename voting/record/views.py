@@ -15,7 +15,7 @@ from voting.meetings.models import Meeting
 from voting.meetings.permissions import is_chair
 from voting.meetings.visibility import may_watch
 from voting.org.permissions import Action
-from voting.record import exports, minutes
+from voting.record import archive, exports, minutes
 
 bp = Blueprint("record", __name__)
 
@@ -72,4 +72,21 @@ def minutes_markdown(meeting_id: int):  # type: ignore[no-untyped-def]
         text,
         mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="minutes-{meeting_id}.md"'},
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/archive.json")
+@login_required
+def archive_download(meeting_id: int):  # type: ignore[no-untyped-def]
+    """The meeting's archive, to import into another installation (its chair and the
+    organisation's secretaries, as for the attendance)."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not archive.may_export(me(), meeting):
+        abort(404)
+    return Response(
+        archive.dumps(archive.export_meeting(meeting)),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="meeting-{meeting.id}-archive.json"'
+        },
     )
