@@ -464,6 +464,30 @@ def office(w: World) -> Params:
     return {"office_id": held.id}
 
 
+def policy(w: World) -> Params:
+    """A conference paper adopted three years ago less a month (it falls due), fresh for
+    each person; the next conference is scheduled, so the paper can go on its agenda."""
+    from voting.record.services import policies
+
+    conference = w.body("conference")
+    if policies.next_meeting(conference) is None:
+        meetings.schedule_meeting(
+            person(SAM),
+            conference,
+            title="Next conference",
+            scheduled_for=utcnow() + timedelta(days=40),
+        )
+    made = policies.enter(
+        person(SAM),
+        w.org,
+        body="conference",
+        title=f"Policy {w.serial()}",
+        text="We campaign for public housing.",
+        adopted_on=(utcnow().date() - timedelta(days=3 * 365 - 30)).isoformat(),
+    )
+    return {"policy_id": made.id}
+
+
 def default_params(w: World) -> Params:
     return {
         "slug": "wsm",
@@ -767,6 +791,19 @@ EXPECTATIONS: dict[str, Op] = {
     "GET /organisations/{slug}/factions": Op(MEMBERS),
     "POST /factions/{unit_id}/members": Op(MEMBERS, params=faction, body=lambda w: {}),
     "POST /factions/{unit_id}/leave": Op(MEMBERS, params=faction),
+    # The policy register: WSM's members read it, its secretaries and admins keep it (a
+    # fresh conference paper falling due for each person)
+    "GET /organisations/{slug}/policies": Op(MEMBERS),
+    "POST /organisations/{slug}/policies": Op(
+        SECRETARIES,
+        body=lambda w: {"body": "conference", "title": "Anti-fascism", "adopted_on": "2024-05-01"},
+    ),
+    "GET /policies/{policy_id}": Op(MEMBERS, params=policy),
+    "PATCH /policies/{policy_id}": Op(
+        SECRETARIES, params=policy, body=lambda w: {"title": "Housing, as corrected"}
+    ),
+    "POST /policies/{policy_id}/rescind": Op(SECRETARIES, params=policy, body=lambda w: {}),
+    "POST /policies/{policy_id}/agenda": Op(SECRETARIES, params=policy),
 }
 
 # Holes the matrix found in others' areas, kept visible until they are mended: each is

@@ -14,3 +14,7 @@ def init_app(app: Flask) -> None:
     receivers.connect()
 
     app.register_blueprint(views.bp)
+
+    from voting.record import policies_views  # the policy register: pages, API, home page
+
+    policies_views.init_app(app)
