@@ -683,6 +683,11 @@ EXPECTATIONS: dict[str, Op] = {
     ),
     "POST /proxies/{proxy_id}/revoke": Op(OWNER),
     "GET /meetings/{meeting_id}/units/{unit_id}/report": Op(SECRETARIES),
+    # The minutes: the conference's members read them, its chair and secretaries write them
+    "GET /meetings/{meeting_id}/minutes": Op(MEMBERS),
+    "PATCH /meetings/{meeting_id}/minutes": Op(
+        SECRETARIES, body=lambda w: {"summary": f"Summary {w.serial()}"}
+    ),
     # Requisitions: of the Emergency Delegate Council by 10% of members (Gwen's, or Mo's
     # to close), of the conference by a branch (Limerick's, reached at once)
     "GET /organisations/{slug}/requisitions": Op(MEMBERS),

@@ -9,11 +9,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The record's downloads."""
-    from voting.record import api, models, receivers, views  # noqa: F401  (tables, API)
+    from voting.record import api, api_minutes, editing, models, receivers, views  # noqa: F401
 
     receivers.connect()
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(editing.bp)
 
     from voting.record import policies_views  # the policy register: pages, API, home page
 

@@ -32,13 +32,13 @@ from voting.meetings.models import (
     MeetingPoll,
     Motion,
 )
-from voting.meetings.permissions import is_chair
 from voting.meetings.state import Quorate, quorum_of
 from voting.membership.models import Person
 from voting.membership.permissions import attending_membership
 from voting.org.models import Body
 from voting.record.models import Minutes as Written
 from voting.record.models import MinutesStatus
+from voting.record.services.minutes import may_edit
 
 
 @dataclass
@@ -99,10 +99,10 @@ def readers_of(meeting: Meeting) -> Body:
 
 
 def may_read(person: Person | None, meeting: Meeting) -> bool:
-    """Whoever chairs the body, and the members of the body its minutes go to."""
+    """Whoever chairs the body or writes its minutes, and the members of the body its
+    minutes go to."""
     return (
-        is_chair(person, meeting.body)
-        or attending_membership(person, readers_of(meeting)) is not None
+        may_edit(person, meeting) or attending_membership(person, readers_of(meeting)) is not None
     )
 
 

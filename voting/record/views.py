@@ -15,7 +15,8 @@ from voting.meetings.models import Meeting
 from voting.meetings.permissions import is_chair
 from voting.meetings.visibility import may_watch
 from voting.org.permissions import Action
-from voting.record import archive, exports, minutes
+from voting.record import archive, documents, exports, minutes
+from voting.record.services import minutes as writing
 
 bp = Blueprint("record", __name__)
 
@@ -60,7 +61,13 @@ def _minutes(meeting_id: int) -> minutes.Minutes:
 @bp.get("/meetings/<int:meeting_id>/minutes")
 @login_required
 def minutes_page(meeting_id: int):  # type: ignore[no-untyped-def]
-    return render_template("record/minutes.html", m=_minutes(meeting_id), choice_label=choice_label)
+    read = _minutes(meeting_id)
+    return render_template(
+        "record/minutes.html",
+        m=read,
+        choice_label=choice_label,
+        may_edit=writing.may_edit(me(), read.meeting),
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.md")
@@ -73,6 +80,30 @@ def minutes_markdown(meeting_id: int):  # type: ignore[no-untyped-def]
         mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="minutes-{meeting_id}.md"'},
     )
+
+
+# The minutes' chart of each vote, on the page and in the documents.
+bp.add_app_template_global(documents.chart, "minutes_chart")
+
+
+def _attachment(body: str | bytes, mimetype: str, name: str) -> Response:
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.html")
+@login_required
+def minutes_html(meeting_id: int):  # type: ignore[no-untyped-def]
+    html = documents.html(_minutes(meeting_id))
+    return _attachment(html, "text/html", f"minutes-{meeting_id}.html")
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes.pdf")
+@login_required
+def minutes_pdf(meeting_id: int):  # type: ignore[no-untyped-def]
+    pdf = documents.pdf(_minutes(meeting_id))
+    return _attachment(pdf, "application/pdf", f"minutes-{meeting_id}.pdf")
 
 
 @bp.get("/meetings/<int:meeting_id>/archive.json")

@@ -1,0 +1,87 @@
+"""The secretary's page for a meeting's minutes: a summary, a note on each item (an
+outline of the discussion), skeleton minutes where security requires; saved through
+`services.minutes.edit`, refused with what was typed kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from voting.core.extensions import db
+from voting.core.web import act_on, me
+from voting.meetings.models import Meeting
+from voting.record.services import minutes as service
+
+bp = Blueprint("record_editing", __name__)
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not service.may_edit(me(), meeting):
+        abort(404)
+    return meeting
+
+
+def _values(meeting: Meeting) -> dict[str, Any]:
+    written = service.minutes_of(meeting)
+    if written is None:
+        return {"version": "", "summary": "", "skeleton": False}
+    values: dict[str, Any] = {
+        "version": written.version,
+        "summary": written.summary,
+        "skeleton": written.skeleton,
+    }
+    values.update({f"note-{n.item_id}": n.text for n in written.notes})
+    return values
+
+
+def _page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[str, int]:
+    values = extra.pop("values", None) or _values(meeting)
+    return render_template(
+        "record/edit.html",
+        meeting=meeting,
+        written=service.minutes_of(meeting),
+        items=sorted(meeting.items, key=lambda i: (i.section, i.position, i.id)),
+        values=values,
+        errors=extra.pop("errors", {}),
+        **extra,
+    ), status
+
+
+def _save(meeting: Meeting, form: Any) -> None:
+    version = form.get("version", "")
+    service.edit(
+        me(),
+        meeting,
+        summary=form.get("summary", ""),
+        notes={
+            item.id: form.get(f"note-{item.id}", "")
+            for item in meeting.items
+            if f"note-{item.id}" in form
+        },
+        skeleton=form.get("skeleton") == "on",
+        version=int(version) if version.isdigit() else None,
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes/edit")
+@login_required
+def edit(meeting_id: int):  # type: ignore[no-untyped-def]
+    return _page(_meeting(meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/edit")
+@login_required
+def save(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = _meeting(meeting_id)
+    back = request.form.get("next") == "minutes"
+    return act_on(
+        meeting,
+        _save,
+        _page,
+        _("The minutes are saved."),
+        url_for("record.minutes_page" if back else "record_editing.edit", meeting_id=meeting.id),
+    )
