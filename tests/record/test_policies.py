@@ -119,6 +119,9 @@ def test_a_paper_adopted_three_years_ago_falls_due_and_is_ratified_at_the_next_c
     assert reading.standing is Standing.IN_FORCE
     assert reading.lapses_on == anniversary(_today(), 3)
     assert _actions("policy.ratified")[-1].data["by_motion"] == motion.id
+    # The ratified renewal is that paper again, not a new one for the register.
+    assert not service.may_enter_motion(person(SECRETARY), motion)
+    assert service.policies_of(paper.organisation_id) == [paper]
 
 
 def test_a_paper_the_conference_does_not_ratify_lapses_as_it_would(live) -> None:

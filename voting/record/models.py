@@ -111,3 +111,17 @@ class Policy(db.Model):
     motion: Mapped[Motion | None] = relationship(foreign_keys=[motion_id])
     renewal_motion: Mapped[Motion | None] = relationship(foreign_keys=[renewal_motion_id])
     created_by: Mapped[Person | None] = relationship()
+
+
+class PolicyRenewal(db.Model):
+    """A motion that put a policy paper to its body again: the paper's renewal history, and
+    how the record knows that motion for what it is once it is decided."""
+
+    __tablename__ = "policy_renewal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id", ondelete="CASCADE"), index=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"), unique=True)
+
+    policy: Mapped[Policy] = relationship()
+    motion: Mapped[Motion] = relationship()

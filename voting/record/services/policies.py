@@ -35,7 +35,7 @@ from voting.meetings.services.motions import new_motion
 from voting.membership.models import Person
 from voting.org.models import Body, Organisation
 from voting.org.permissions import Action
-from voting.record.models import Minutes, Policy
+from voting.record.models import Minutes, Policy, PolicyRenewal
 from voting.rules import policies as rules
 
 MAX_TITLE = 300
@@ -313,7 +313,7 @@ def may_enter_motion(person: Person | None, motion: Motion) -> bool:
         and may_manage(person, body.organisation_id)
         and entry_of(motion) is None
         and db.session.scalar(
-            select(Policy.id).where(Policy.renewal_motion_id == motion.id).limit(1)
+            select(PolicyRenewal.id).where(PolicyRenewal.motion_id == motion.id).limit(1)
         )
         is None
         and db.session.scalar(
@@ -503,6 +503,7 @@ def put_on_agenda(actor: Person | None, policy: Policy) -> Motion:
             text=policy.text or policy.title,
         )
         policy.renewal_motion_id = motion.id
+        db.session.add(PolicyRenewal(policy=policy, motion=motion))
         _audit(
             "policy.put_on_agenda",
             actor,
