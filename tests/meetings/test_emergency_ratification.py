@@ -120,3 +120,48 @@ def test_decisions_are_ratified_or_rejected_at_the_next_delegate_council(live) -
     shown = page.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert 'data-ratified="yes"' in shown and 'data-ratified="no"' in shown
     assert "Ratification at Next council" in shown
+
+
+def test_a_decision_is_pinned_to_the_organisations_page_until_it_is_ratified(live) -> None:
+    from tests.fixtures.people import sign_in
+
+    meeting = _emergency("Move the office")
+    justification, move = meeting.items
+    page = live.test_client()
+    sign_in(page, DELEGATES[0])
+    assert "Move the office" not in page.get("/org/wsm/").get_data(as_text=True)
+    for item in (justification, move):
+        _decide_by_consensus(item)
+    shown = page.get("/org/wsm/").get_data(as_text=True)
+    assert 'data-pinned="emergency_decision"' in shown and "Move the office" in shown
+    assert "Awaits ratification at the next meeting" in shown
+
+    council = meetings.schedule_meeting(
+        person(SAM),
+        body("wsm", "delegate-council"),
+        title="Next council",
+        scheduled_for=utcnow() + timedelta(days=14),
+    )
+    assert "Awaits ratification at Next council." in page.get("/org/wsm/").get_data(as_text=True)
+    # Another organisation's members see nothing of it.
+    outsider = live.test_client()
+    sign_in(outsider, "ana@wri.example")
+    assert "Move the office" not in outsider.get("/org/wsm/").get_data(as_text=True)
+
+    meetings.open_meeting(person(SAM), council)
+    for email in DELEGATES:
+        meetings.check_in(person(email), council, council.join_code)
+    _decide_by_consensus(next(i for i in council.items if i.title == "Ratify: Move the office"))
+    assert "data-pinned" not in page.get("/org/wsm/").get_data(as_text=True)
+
+
+def test_the_api_lists_the_pinned_decisions(live) -> None:
+    meeting = _emergency("Move the office")
+    for item in meeting.items:
+        _decide_by_consensus(item)
+    api = live.test_client()
+    shown = api.get("/api/v1/organisations/wsm", headers=bearer(DELEGATES[0])).get_json()
+    assert [(n["kind"], n["title"]) for n in shown["pinned"]] == [
+        ("emergency_decision", "Move the office")
+    ]
+    assert shown["pinned"][0]["url"].endswith(f"/meetings/{meeting.id}")

@@ -26,11 +26,12 @@ def init_app(app: Flask) -> None:
     notify.register_kind(
         "requisition", _l("A requisition for a meeting reaches its threshold (secretaries)")
     )
-    from voting.core import awaiting
+    from voting.core import awaiting, pinned
     from voting.meetings.services import awaiting as awaiting_meetings
 
     awaiting.register("meetings", awaiting_meetings.awaiting)
     awaiting.register("requisitions", awaiting_meetings.requisitions_awaiting)
+    pinned.register("emergency_decisions", awaiting_meetings.pinned_decisions)
     receivers.connect()
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(poll_views.bp)

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from voting.constitutions import load_preset, preset_keys
+from voting.core import pinned
 from voting.core.api import api_person, json_body, operation
 from voting.core.errors import NotFound
 from voting.core.permissions import can
@@ -61,6 +62,22 @@ ORGANISATION = {
         "preset": {"type": ["string", "null"]},
         "languages": {"type": "array", "items": {"type": "string"}},
         "bodies": {"type": "array", "items": BODY},
+        "pinned": {
+            "type": "array",
+            "description": "What stays pinned to the organisation until it is dealt with "
+            "(decisions of an emergency meeting awaiting ratification), newest first",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string"},
+                    "title": {"type": "string"},
+                    "text": {"type": "string"},
+                    "where": {"type": "string"},
+                    "url": {"type": "string"},
+                    "since": {"type": ["string", "null"], "format": "date-time"},
+                },
+            },
+        },
     },
 }
 
@@ -164,7 +181,20 @@ def presets() -> list[dict[str, Any]]:
     response=ORGANISATION,
 )
 def get_organisation(slug: str) -> dict[str, Any]:
-    return organisation_json(visible_organisation(slug))
+    org = visible_organisation(slug)
+    return organisation_json(org) | {
+        "pinned": [
+            {
+                "kind": n.kind,
+                "title": n.title,
+                "text": n.text,
+                "where": n.where,
+                "url": n.url,
+                "since": n.since.isoformat() if n.since else None,
+            }
+            for n in pinned.for_organisation(org, api_person())
+        ]
+    }
 
 
 @operation(

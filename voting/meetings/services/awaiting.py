@@ -13,10 +13,11 @@ from voting.core.awaiting import Awaiting
 from voting.core.columns import utcnow
 from voting.core.extensions import db
 from voting.core.permissions import signed_in
-from voting.meetings.models import Meeting, MeetingStatus
+from voting.core.pinned import Notice
+from voting.meetings.models import AgendaItem, Meeting, MeetingStatus, Motion, MotionStatus
 from voting.meetings.permissions import attending_membership, check_in_of, is_chair
 from voting.membership.models import Person
-from voting.org.models import Body
+from voting.org.models import Body, Organisation
 
 AHEAD = timedelta(days=60)
 
@@ -108,3 +109,51 @@ def requisitions_awaiting(person: Person | None) -> list[Awaiting]:
             )
         )
     return found
+
+
+def pinned_decisions(organisation: Organisation, person: Person | None) -> list[Notice]:
+    """The decisions of the organisation's emergency meetings that no body has ratified or
+    rejected yet, for those who belong to it: posted as soon as they are decided, pinned
+    until the ratifying meeting decides."""
+    if not signed_in(person) or not (
+        person.is_operator or organisation.id in _organisations_of(person)
+    ):
+        return []
+    motions = db.session.scalars(
+        select(Motion)
+        .join(AgendaItem, AgendaItem.id == Motion.item_id)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(Body, Body.id == Meeting.body_id)
+        .where(
+            Body.organisation_id == organisation.id,
+            Motion.needs_ratification.is_(True),
+            Motion.ratified.is_(None),
+            Motion.status.in_((MotionStatus.CONSENSUS, MotionStatus.CARRIED)),
+        )
+        .order_by(Motion.decided_at.desc(), Motion.id.desc())
+    )
+    notices = []
+    for motion in motions:
+        meeting = motion.item.meeting
+        waits = motion.ratification_item
+        notices.append(
+            Notice(
+                kind="emergency_decision",
+                title=motion.title,
+                text=(
+                    _("Awaits ratification at %(meeting)s.", meeting=waits.meeting.title)
+                    if waits is not None
+                    else _("Awaits ratification at the next meeting of the body that ratifies it.")
+                ),
+                where=f"{meeting.body.name} · {meeting.title}",
+                url=url_for("meetings.member", meeting_id=meeting.id),
+                since=motion.decided_at,
+            )
+        )
+    return notices
+
+
+def _organisations_of(person: Person) -> set[int]:
+    return {m.organisation_id for m in person.memberships} | {
+        r.organisation_id for r in person.roles
+    }

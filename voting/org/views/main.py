@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from voting.core import awaiting
+from voting.core import awaiting, pinned
 from voting.core.extensions import db
 from voting.core.permissions import can
 from voting.org.models import Organisation
@@ -42,6 +42,7 @@ def organisation(slug: str):  # type: ignore[no-untyped-def]
     return render_template(
         "organisation.html",
         organisation=org,
+        pinned=pinned.for_organisation(org, current_user),
         can_manage=can(current_user, Action.MANAGE_ORGANISATION, org),
         can_manage_members=can(current_user, Action.MANAGE_MEMBERS, org),
     )
