@@ -12,6 +12,13 @@ def init_app(app: Flask) -> None:
     from voting.record import api, api_minutes, editing, models, receivers, views  # noqa: F401
 
     receivers.connect()
+    from flask_babel import lazy_gettext as _l
+
+    from voting.core import notify
+
+    notify.register_kind(
+        "unit_report", _l("The report to your unit after a meeting its delegates voted at")
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(editing.bp)

@@ -17,6 +17,7 @@ from voting.meetings.visibility import may_watch
 from voting.org.permissions import Action
 from voting.record import archive, documents, exports, minutes
 from voting.record.services import minutes as writing
+from voting.record.services import reports
 
 bp = Blueprint("record", __name__)
 
@@ -67,6 +68,8 @@ def minutes_page(meeting_id: int):  # type: ignore[no-untyped-def]
         m=read,
         choice_label=choice_label,
         may_edit=writing.may_edit(me(), read.meeting),
+        may_export=archive.may_export(me(), read.meeting),
+        reports=reports.readable(me(), read.meeting),
     )
 
 
