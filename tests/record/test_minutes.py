@@ -9,6 +9,7 @@ from tests.fixtures.people import person
 from voting.ballots.models import PollMode
 from voting.ballots.services import polls
 from voting.meetings.services import agenda, consensus
+from voting.record import minutes as minutes_module
 
 
 def test_the_minutes_say_what_happened(wsm, signed_in) -> None:
@@ -74,3 +75,25 @@ def test_awl_executive_minutes_go_to_the_national_committee_only(awl, signed_in)
     assert signed_in("fay@awl.example").get(url).status_code == 200  # on the National Committee
     assert signed_in("pat@awl.example").get(url).status_code == 404  # on the Executive only
     assert signed_in(AWL_CHAIR).get(url).status_code == 200  # who chairs it
+
+
+def test_a_closed_meetings_screens_link_its_minutes_where_they_may_be_read(
+    wsm, awl, signed_in
+) -> None:
+    from tests.fixtures.floor import AWL_CHAIR, WSM_CHAIR, new_meeting
+    from voting.meetings.services import meetings
+
+    minutes = f"/meetings/{wsm.id}/minutes"
+    member = signed_in("gal@wsm.example")
+    assert minutes not in member.get(f"/meetings/{wsm.id}").get_data(as_text=True)
+    meetings.close_meeting(person(WSM_CHAIR), wsm)
+    assert minutes in member.get(f"/meetings/{wsm.id}").get_data(as_text=True)
+    assert minutes in signed_in(WSM_CHAIR).get(f"/meetings/{wsm.id}/chair").get_data(as_text=True)
+    assert minutes not in member.get(f"/meetings/{wsm.id}/projector").get_data(as_text=True)
+
+    # AWL's Executive minutes go to the National Committee: its own screen links none.
+    executive = new_meeting("awl", "executive", AWL_CHAIR, "Office lease")
+    meetings.close_meeting(person(AWL_CHAIR), executive)
+    shown = signed_in(AWL_CHAIR).get(f"/meetings/{executive.id}/chair").get_data(as_text=True)
+    assert f"/meetings/{executive.id}/minutes" in shown
+    assert not minutes_module.linked_on_screen(executive, "member")

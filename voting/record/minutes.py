@@ -30,6 +30,7 @@ from voting.meetings.models import (
     ConsensusTest,
     Meeting,
     MeetingPoll,
+    MeetingStatus,
     Motion,
 )
 from voting.meetings.state import Quorate, quorum_of
@@ -96,6 +97,15 @@ def readers_of(meeting: Meeting) -> Body:
     wanted = meeting.body.settings.minutes_to
     named = next((b for b in meeting.body.organisation.bodies if b.slug == wanted), None)
     return named or meeting.body
+
+
+def linked_on_screen(meeting: Meeting, view: str) -> bool:
+    """Whether a closed meeting's screen links its minutes: the chair's always; the
+    members' where the minutes go to the members of the body itself. A screen is rendered
+    once for everyone who watches it, so this depends on the view, not on the person."""
+    if meeting.status is not MeetingStatus.CLOSED:
+        return False
+    return view == "chair" or (view == "member" and readers_of(meeting) == meeting.body)
 
 
 def may_read(person: Person | None, meeting: Meeting) -> bool:

@@ -87,6 +87,8 @@ def minutes_markdown(meeting_id: int):  # type: ignore[no-untyped-def]
 
 # The minutes' chart of each vote, on the page and in the documents.
 bp.add_app_template_global(documents.chart, "minutes_chart")
+# Whether a closed meeting's screen links its minutes (the meetings' templates ask).
+bp.add_app_template_global(minutes.linked_on_screen, "minutes_on_screen")
 
 
 def _attachment(body: str | bytes, mimetype: str, name: str) -> Response:
