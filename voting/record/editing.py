@@ -39,13 +39,21 @@ def _values(meeting: Meeting) -> dict[str, Any]:
 
 
 def _page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[str, int]:
-    values = extra.pop("values", None) or _values(meeting)
+    saved = _values(meeting)
+    values = extra.pop("values", None) or saved
+    theirs = None
+    if str(values.get("version", "")) != str(saved["version"]):
+        # A stale save: the form keeps what was typed, shows what was saved meanwhile, and
+        # carries the saved version, so saving again keeps the typed text knowingly.
+        theirs = saved
+        values = {**values, "version": saved["version"]}
     return render_template(
         "record/edit.html",
         meeting=meeting,
         written=service.minutes_of(meeting),
         items=sorted(meeting.items, key=lambda i: (i.section, i.position, i.id)),
         values=values,
+        theirs=theirs,
         errors=extra.pop("errors", {}),
         **extra,
     ), status

@@ -98,8 +98,8 @@ def edit(
         if version is not None and version != minutes.version:
             raise Conflict(
                 _(
-                    "Someone else changed these minutes meanwhile: your text is kept below; "
-                    "reload to see theirs."
+                    "Someone else saved these minutes meanwhile. Your text is kept, with "
+                    "what they saved beside it: save again to keep yours."
                 )
             )
         changes: list[str] = []
