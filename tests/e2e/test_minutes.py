@@ -2,8 +2,9 @@
 its screen, writes the summary and an outline of an item's discussion, reads the minutes
 with the decision, the test for agreement and the vote, and downloads them as PDF — on a
 360-px phone, then on a 1280-px laptop. A stale save from a second tab keeps its text,
-shows what was saved meanwhile and saves knowingly the second time. Each page fits the phone, passes axe (no serious or critical problem), and
-the Content-Security-Policy refuses nothing."""
+shows what was saved meanwhile and saves knowingly the second time. Each page fits the
+phone, passes axe (no serious or critical problem), and the Content-Security-Policy
+refuses nothing."""
 
 from __future__ import annotations
 

@@ -158,8 +158,18 @@ def test_the_page_saves_and_a_stale_save_keeps_what_was_typed(wsm, signed_in) ->
     )
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
-    assert "Someone else changed these minutes" in html and "My careful rewrite." in html
+    assert "Someone else saved these minutes" in html and "My careful rewrite." in html
+    assert 'data-theirs="summary"' in html and "Opened at seven sharp." in html
     assert service.minutes_of(wsm).summary == "Opened at seven sharp."
+    # The form now carries the saved version: saved again, the rewrite is kept knowingly.
+    current = service.minutes_of(wsm).version
+    assert f'name="version" value="{current}"' in html
+    again = client.post(
+        f"/meetings/{wsm.id}/minutes/edit",
+        data={"version": str(current), "summary": "My careful rewrite."},
+    )
+    assert again.status_code == 303
+    assert service.minutes_of(wsm).summary == "My careful rewrite."
     assert signed_in("gal@wsm.example").get(f"/meetings/{wsm.id}/minutes/edit").status_code == 404
     assert signed_in("ana@wri.example").get(f"/meetings/{wsm.id}/minutes/edit").status_code == 404
 
