@@ -216,13 +216,6 @@ def _markdown(signed_in, council: Council) -> str:  # type: ignore[no-untyped-de
     return response.get_data(as_text=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # the comparison only: a scenario that breaks fails
-    reason="voting/record/minutes.py orders the items by the name of their section "
-    "(AOB first) instead of the body's agenda template; the golden file keeps the "
-    "agenda's order",
-)
 def test_the_minutes_of_the_council_read_as_the_golden_file(signed_in, council) -> None:
     text = normalised(_markdown(signed_in, council))
     if UPDATE:

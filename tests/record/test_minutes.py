@@ -97,3 +97,23 @@ def test_a_closed_meetings_screens_link_its_minutes_where_they_may_be_read(
     shown = signed_in(AWL_CHAIR).get(f"/meetings/{executive.id}/chair").get_data(as_text=True)
     assert f"/meetings/{executive.id}/minutes" in shown
     assert not minutes_module.linked_on_screen(executive, "member")
+
+
+def test_a_quorum_of_units_counts_the_units_and_the_minutes_count_the_people(
+    wsm, signed_in
+) -> None:
+    from tests.fixtures.floor import body
+    from voting.org.services import bodies
+
+    bodies.update_body_settings(
+        person(WSM_CHAIR),
+        body("wsm", "delegate-council"),
+        {"quorum": {"required": True, "fraction": "1/2", "base": "units"}},
+        merge=True,
+    )
+    text = signed_in(WSM_CHAIR).get(f"/meetings/{wsm.id}/minutes.md").get_data(as_text=True)
+    # Five people checked in, for three branches of three.
+    assert "## Present (5)" in text
+    assert "Quorum: 2 units represented needed, 3 represented: met." in text
+    screen = signed_in(WSM_CHAIR).get(f"/meetings/{wsm.id}/chair").get_data(as_text=True)
+    assert 'data-present="5"' in screen and "units represented needed, reached (3)" in screen

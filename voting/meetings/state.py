@@ -33,19 +33,25 @@ from voting.membership.models import Membership, Person, Role
 from voting.org.body_rules import quorum
 from voting.org.models import Unit
 from voting.rules.consensus import ConsensusResult
-from voting.rules.thresholds import Counts
+from voting.rules.thresholds import Base, Counts
 
 ANSWERS = ("agree", "reservations", "stand_aside", "block")
 
 
 @dataclass(frozen=True)
 class Quorate:
-    present: int
+    present: int  # people checked in
     needed: int | None  # None: the body has no quorum
+    measured: int | None = None  # what is compared with `needed`, if not `present`
+    in_units: bool = False  # the quorum counts the units represented, not people
+
+    @property
+    def reached(self) -> int:
+        return self.present if self.measured is None else self.measured
 
     @property
     def met(self) -> bool:
-        return self.needed is None or self.present >= self.needed
+        return self.needed is None or self.reached >= self.needed
 
 
 @dataclass
@@ -136,7 +142,12 @@ def quorum_of(meeting: Meeting) -> Quorate:
         units_present=units_present or 0,
         units_total=units_total or 0,
     )
-    return Quorate(rule.measured(counts), math.ceil(rule.needed(counts)))
+    return Quorate(
+        present,
+        math.ceil(rule.needed(counts)),
+        rule.measured(counts),
+        in_units=rule.base is Base.UNITS,
+    )
 
 
 def consensus_view(test: ConsensusTest) -> ConsensusView:
@@ -240,7 +251,12 @@ def state_json(state: MeetingState, *, named: bool) -> dict[str, Any]:
         "version": state.version,
         "status": state.meeting.status.value,
         "present": state.quorum.present,
-        "quorum": {"needed": state.quorum.needed, "met": state.quorum.met},
+        "quorum": {
+            "needed": state.quorum.needed,
+            "reached": state.quorum.reached,
+            "in_units": state.quorum.in_units,
+            "met": state.quorum.met,
+        },
         "item": ({"id": state.current.id, "title": state.current.title} if state.current else None),
         "motions": [
             {"id": m.id, "title": m.title, "stage": m.stage.value, "status": m.status.value}

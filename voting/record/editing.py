@@ -13,6 +13,7 @@ from flask_login import login_required
 from voting.core.extensions import db
 from voting.core.web import act_on, me
 from voting.meetings.models import Meeting
+from voting.record import minutes
 from voting.record.services import minutes as service
 
 bp = Blueprint("record_editing", __name__)
@@ -51,7 +52,7 @@ def _page(meeting: Meeting, status: int = 200, **extra: Any) -> tuple[str, int]:
         "record/edit.html",
         meeting=meeting,
         written=service.minutes_of(meeting),
-        items=sorted(meeting.items, key=lambda i: (i.section, i.position, i.id)),
+        items=minutes.in_agenda_order(meeting),
         values=values,
         theirs=theirs,
         errors=extra.pop("errors", {}),

@@ -33,6 +33,7 @@ from voting.meetings.models import (
     MeetingStatus,
     Motion,
 )
+from voting.meetings.services import agenda
 from voting.meetings.state import Quorate, quorum_of
 from voting.membership.models import Person
 from voting.membership.permissions import attending_membership
@@ -97,6 +98,12 @@ def readers_of(meeting: Meeting) -> Body:
     wanted = meeting.body.settings.minutes_to
     named = next((b for b in meeting.body.organisation.bodies if b.slug == wanted), None)
     return named or meeting.body
+
+
+def in_agenda_order(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's items as its agenda lists them: by the body's sections, then position."""
+    order = {name: n for n, name in enumerate(agenda.sections(meeting))}
+    return sorted(meeting.items, key=lambda i: (order.get(i.section, len(order)), i.position, i.id))
 
 
 def linked_on_screen(meeting: Meeting, view: str) -> bool:
@@ -179,7 +186,7 @@ def read(meeting: Meeting) -> Minutes:
     )
     show_names = meeting.body.settings.consensus.show_names
     items = []
-    for item in sorted(meeting.items, key=lambda i: (i.section, i.position, i.id)):
+    for item in in_agenda_order(meeting):
         record = ItemRecord(item, notes.get(item.id, ""))
         for motion in item.motions:
             if skeleton:

@@ -432,7 +432,9 @@ def rescind(actor: Person | None, policy: Policy, *, on: object = None) -> Polic
         )
     day = _day(on, "rescinded_on", required=False) or today()
     if day < policy.adopted_on:
-        raise Invalid(_("A paper is rescinded on or after the day it was adopted."), field="rescinded_on")
+        raise Invalid(
+            _("A paper is rescinded on or after the day it was adopted."), field="rescinded_on"
+        )
     with transaction():
         policy.rescinded_on = day
         _audit("policy.rescinded", actor, policy, rescinded_on=day.isoformat())
