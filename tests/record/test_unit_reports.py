@@ -92,3 +92,12 @@ def test_the_minutes_link_each_report_for_those_who_may_read_it(wsm, signed_in) 
     assert report.status_code == 200 and "voted against the mandate" in report.get_data(
         as_text=True
     )
+
+
+def test_the_report_is_mailed_in_the_secretarys_own_language(wsm, mailbox) -> None:
+    _galway_secretary(locale="fr")
+    _council_votes(wsm)
+    meetings.close_meeting(person(WSM_CHAIR), wsm)
+    (mail,) = mailbox.to(GALWAY_SECRETARY)
+    assert mail["Subject"] == f"Compte rendu pour Galway\u00a0: {wsm.title}"
+    assert "Report to" not in mail.get_content()
