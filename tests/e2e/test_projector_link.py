@@ -61,7 +61,7 @@ def test_the_hall_projector_opens_by_its_own_link_and_a_new_link_ends_it(live_ap
         laptop.locator("#meeting-agenda li", has_text="Conscientious objection").get_by_role(
             "button", name="Open discussion"
         ).click()
-        hall.wait_for_selector("#meeting-item h2:has-text('Conscientious objection')")
+        hall.wait_for_selector("#meeting-status .current:has-text('Conscientious objection')")
 
         # A new link: the hall's screen stops at once and says why; the new one works.
         laptop.get_by_role("button", name="New link (the old one stops working)").click()

@@ -81,7 +81,9 @@ def screen(
         **extra,
     }
     if view == "projector" and shows_code:
-        context["qr"] = segno.make(context["check_in_url"]).svg_inline(scale=6, border=2)
+        context["qr"] = segno.make(context["check_in_url"]).svg_inline(
+            scale=6, border=2, omitsize=True
+        )
     return render_template("meetings/screen.html", **context), status
 
 
