@@ -62,7 +62,10 @@
       setVersion(event.version);
       return;
     }
-    if (event.version <= version) return; // already showing this or newer
+    // Older than what we show: dropped. The same version is applied: two pushes of one
+    // version carry different regions (another worker's, or a write that committed while
+    // the previous push was rendered).
+    if (event.version < version) return;
     if (event.base > version) {
       resync(); // we missed an event
       return;

@@ -7,7 +7,9 @@ rendered once, with the latest state; 0 publishes at once.
 
 Each `fragments` event carries the subject's `version` and the `base` version of the
 previous event sent for it: a screen that knows a version older than `base` has missed
-an event and asks for a full resync.
+an event and asks for a full resync. A subject's pushes take turns, in the process and,
+with Redis, across the workers (`core.shared`): so `base` is the version of the event
+before, whichever worker sent it, and the events reach the screens in version order.
 
 Connections: a browser may connect only from the site's own address (`PUBLIC_URL`, and
 `SOCKETIO_ALLOWED_ORIGINS`), and each connection spends its events from a budget (a
@@ -20,7 +22,8 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,10 +32,13 @@ from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from flask_socketio import disconnect
 
+from voting.core import shared
 from voting.core.extensions import socketio
 from voting.core.throttle import TooFast
 
 DEFAULT_COALESCE_SECONDS = 0.1
+TURN_SECONDS = 5.0  # the longest one push holds back the next of the same subject
+LAST_SENT_SECONDS = 2 * 24 * 3600  # how long Redis keeps a subject's last version sent
 
 
 @dataclass
@@ -100,8 +106,9 @@ def _connections(room_name: str) -> set[str]:
 
 
 def _memory(app: Flask) -> dict[str, dict[Any, Any]]:
-    """Per app: what waits to be published, and the last version sent per subject."""
-    return app.extensions.setdefault("voting.live", {"pending": {}, "last": {}})
+    """Per app: what waits to be published, the last version sent per subject (without
+    Redis) and each subject's turn to push in this process."""
+    return app.extensions.setdefault("voting.live", {"pending": {}, "last": {}, "turns": {}})
 
 
 def publish(channel: str, key: int, regions: Iterable[str], *, users: Iterable[int] = ()) -> None:
@@ -129,16 +136,48 @@ def _flush_later(app: Flask, channel: str, key: int, delay: float) -> None:
     flush(app, channel, key, regions, users)
 
 
+@contextmanager
+def _in_turn(app: Flask, channel: str, key: int) -> Iterator[None]:
+    """One push of a subject at a time: in this process, and across workers with Redis."""
+    with _lock:
+        mine = _memory(app)["turns"].setdefault((channel, key), threading.Lock())
+    with mine, shared.turn(app, f"live:{channel}:{key}", seconds=TURN_SECONDS):
+        yield
+
+
+def _last_sent(app: Flask, channel: str, key: int, version: int | None) -> int:
+    """The version of the subject's last event sent (by any worker), recording `version`
+    as the next one's unless None. Called in the subject's turn."""
+    store = shared.client(app)
+    if store is None:
+        last = _memory(app)["last"]
+        base = last.get((channel, key), 0)
+        if version is not None:
+            last[(channel, key)] = max(base, version)
+        return base
+    name = f"voting:live:{channel}:{key}:version"
+    base = int(store.get(name) or 0)
+    if version is not None and version > base:
+        store.set(name, version, ex=LAST_SENT_SECONDS)
+    return base
+
+
 def flush(app: Flask, channel: str, key: int, regions: set[str], users: set[int]) -> None:
-    """Render the changed regions with the channel's renderer and emit them now."""
+    """Render the changed regions with the channel's renderer and emit them now, in the
+    subject's turn: rendered from what is committed when the turn comes, and emitted
+    before the next push of the subject begins, so versions only grow from one event to
+    the next and each event's `base` is the version of the one before."""
+    with _in_turn(app, channel, key):
+        _render_and_emit(app, channel, key, regions, users)
+
+
+def _render_and_emit(
+    app: Flask, channel: str, key: int, regions: set[str], users: set[int]
+) -> None:
     rendered = _RENDERERS[channel](app, key, regions, users)
     if rendered is None:
         return
-    last = _memory(app)["last"]
-    with _lock:
-        base = last.get((channel, key), 0)
-        if rendered.screens:
-            last[(channel, key)] = max(base, rendered.version)
+    base = _last_sent(app, channel, key, rendered.version if rendered.screens else None)
     for screen, html in rendered.screens.items():
         socketio.emit(
             "fragments",
