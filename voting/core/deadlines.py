@@ -7,8 +7,10 @@ Each process runs one watcher (a background task of the Socket.IO server, starte
 first request or the first screen that joins a meeting). It sleeps until the nearest
 deadline, or at most `DEADLINES_RESCAN_SECONDS`, and is woken early when a poll or test
 opens in this process. Closing goes through the process's writer (`batch`), and the
-services close idempotently: with several workers, whichever sees the deadline first
-closes it, and the others find it closed.
+services close idempotently under the row's lock: with several workers, whichever sees
+the deadline first closes it, and the others find it closed. With Redis the workers also
+take turns to close what is due (`core.shared.turn`), so the second does not even try:
+it looks once the first has committed, and finds nothing due.
 
 Tests create many short-lived apps: the watcher starts only where `DEADLINES_WATCH` is
 true, which is the default outside testing.
@@ -24,11 +26,13 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from voting.core import shared
 from voting.core.columns import utcnow
 from voting.core.extensions import db, socketio
 
 DEFAULT_RESCAN_SECONDS = 30.0
 EARLIEST_SECONDS = 0.05  # never spin faster than this when a deadline is due
+TURN_SECONDS = 60.0  # the longest one worker's round holds the others back (a large count)
 
 
 @dataclass(frozen=True)
@@ -61,16 +65,21 @@ def next_deadline() -> datetime | None:
 
 
 def close_due() -> int:
-    """Close everything whose time is up, each through the writer; how many."""
+    """Close everything whose time is up, each through the writer; how many. With
+    several workers (Redis) one worker at a time: what is due is read once the turn is
+    taken, so after another worker's round it is found closed."""
     from voting.core import batch
 
-    now = utcnow()
-    due = [pair for kind in _KINDS.values() for pair in kind.due(now)]
-    for close, found in due:
-        try:
-            batch.call(close, found, result=lambda _closed: None)
-        except Exception:  # one that cannot close must not keep the others open
-            current_app.logger.exception("closing at the deadline")
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    with shared.turn(app, "deadlines", seconds=TURN_SECONDS):
+        db.session.rollback()  # what the worker before us committed, not an older snapshot
+        now = utcnow()
+        due = [pair for kind in _KINDS.values() for pair in kind.due(now)]
+        for close, found in due:
+            try:
+                batch.call(close, found, result=lambda _closed: None)
+            except Exception:  # one that cannot close must not keep the others open
+                current_app.logger.exception("closing at the deadline")
     return len(due)
 
 
