@@ -488,6 +488,19 @@ def policy(w: World) -> Params:
     return {"policy_id": made.id}
 
 
+def closed_meeting(w: World) -> Params:
+    """A conference meeting held and closed, fresh for each person."""
+    made = meetings.schedule_meeting(
+        person(SAM),
+        w.body("conference"),
+        title=f"Closed conference {w.serial()}",
+        scheduled_for=utcnow() + timedelta(hours=1),
+    )
+    meetings.open_meeting(person(SAM), made)
+    meetings.close_meeting(person(SAM), made)
+    return {"meeting_id": made.id}
+
+
 def default_params(w: World) -> Params:
     return {
         "slug": "wsm",
@@ -595,6 +608,9 @@ EXPECTATIONS: dict[str, Op] = {
     ),
     "POST /meetings/{meeting_id}/open": Op(CHAIR),
     "POST /meetings/{meeting_id}/close": Op(CHAIR),
+    "POST /meetings/{meeting_id}/reopen": Op(
+        CHAIR, params=closed_meeting, body=lambda w: {"reason": "A count to correct"}
+    ),
     # Its archive names who attended and answered: its chair, the secretaries (as the
     # attendance list)
     "GET /meetings/{meeting_id}/archive": Op(SECRETARIES),

@@ -162,6 +162,28 @@ def close_meeting(meeting_id: int) -> dict[str, Any]:
 
 
 @operation(
+    "/meetings/<int:meeting_id>/reopen",
+    "POST",
+    summary="Reopen a closed meeting, saying why (refused once its minutes are approved)",
+    tag=TAG,
+    scope="chair",
+    request={
+        "type": "object",
+        "properties": {"reason": {"type": "string", "maxLength": 500}},
+        "required": ["reason"],
+    },
+    response=OK,
+)
+def reopen_meeting(meeting_id: int) -> dict[str, Any]:
+    data = json_body()
+    return _done(
+        meetings.reopen_meeting(
+            api_person(), meetings.get_meeting(meeting_id), str(data.get("reason", ""))
+        )
+    )
+
+
+@operation(
     "/meetings/<int:meeting_id>/items",
     "POST",
     summary="Submit an agenda item, with its motion if a text is given",

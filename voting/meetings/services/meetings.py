@@ -46,7 +46,7 @@ from voting.meetings.services import mail
 from voting.meetings.services.changes import changed
 from voting.meetings.services.consensus import open_test_of
 from voting.meetings.services.motions import new_motion
-from voting.meetings.signals import meeting_closed, meeting_scheduled
+from voting.meetings.signals import meeting_closed, meeting_reopened, meeting_scheduled
 from voting.membership.models import Person
 from voting.org.models import Body
 from voting.org.permissions import Action
@@ -277,6 +277,39 @@ def close_meeting(actor: Person | None, meeting: Meeting) -> Meeting:
             present=attendance(meeting),
         )
         meeting_closed.send(meeting)
+        changed(meeting)
+    return meeting
+
+
+MAX_REOPEN_REASON = 500
+
+
+def reopen_meeting(actor: Person | None, meeting: Meeting, reason: str) -> Meeting:
+    """The chair reopens a closed meeting, saying why (a count to correct, an item left
+    out): it is in session again, its items stay as they were, and its screens say so.
+    Refused once its minutes are approved (the record says so through
+    `signals.meeting_reopened`)."""
+    require_chair(actor, meeting)
+    if meeting.status is not MeetingStatus.CLOSED:
+        raise Conflict(_("The meeting is not closed: there is nothing to reopen."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Say why the meeting reopens: it goes in the record."), field="reason")
+    if len(reason) > MAX_REOPEN_REASON:
+        raise Invalid(
+            _("Say why in at most %(n)d characters.", n=MAX_REOPEN_REASON), field="reason"
+        )
+    with transaction():
+        meeting.status = MeetingStatus.OPEN
+        meeting.closed_at = None
+        audit.record(
+            "meeting.reopened",
+            actor=actor,
+            organisation_id=meeting.body.organisation_id,
+            meeting=meeting.id,
+            reason=reason,
+        )
+        meeting_reopened.send(meeting)
         changed(meeting)
     return meeting
 

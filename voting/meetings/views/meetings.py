@@ -311,6 +311,14 @@ def close_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
     return back(meeting, "chair")
 
 
+@bp.post("/meetings/<int:meeting_id>/reopen")
+@login_required
+def reopen_meeting(meeting_id: int):  # type: ignore[no-untyped-def]
+    meeting = db.get_or_404(Meeting, meeting_id)
+    meetings.reopen_meeting(me(), meeting, request.form.get("reason", ""))
+    return back(meeting, "chair")
+
+
 @bp.post("/meetings/<int:meeting_id>/items")
 @login_required
 def submit_item(meeting_id: int):  # type: ignore[no-untyped-def]

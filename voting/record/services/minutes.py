@@ -232,6 +232,15 @@ def on_meeting_closed(meeting: Meeting, **_: object) -> None:
             _put_for_approval(minutes, at)
 
 
+def on_meeting_reopened(meeting: Meeting, **__: object) -> None:
+    """Approved minutes are the record of a meeting that ended: it cannot reopen."""
+    written = minutes_of(meeting)
+    if written is not None and written.status is MinutesStatus.APPROVED:
+        raise Conflict(
+            _("The minutes of this meeting are approved: it cannot reopen. Hold a new meeting.")
+        )
+
+
 def on_meeting_scheduled(meeting: Meeting, **_: object) -> None:
     """A meeting of the body is scheduled: the body's minutes still waiting go on it."""
     if meeting.status is not MeetingStatus.SCHEDULED:
