@@ -14,6 +14,7 @@ from voting.ballots.models import Poll, PollStatus
 from voting.constitutions.schema import BodySettings
 from voting.core.columns import utcnow
 from voting.core.extensions import db
+from voting.core.text import natural_key
 from voting.meetings.models import (
     AgendaItem,
     CheckIn,
@@ -168,7 +169,7 @@ def consensus_view(test: ConsensusTest) -> ConsensusView:
         test=test,
         result=result,
         counts=counts,
-        names={a: sorted(n) for a, n in names.items()},
+        names={a: sorted(n, key=natural_key) for a, n in names.items()},
         reasons=reasons,
         participants=len(people),
         remaining_seconds=remaining if test.closed_at is None else 0,

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import polls
 from voting.core.extensions import db
+from voting.core.text import natural_key
 from voting.elections.models import Election
 from voting.elections.queries import result_json
 from voting.meetings.models import (
@@ -149,7 +150,7 @@ def _test(test: ConsensusTest, show_names: bool) -> TestRecord:
         counts[answer.response.value] = counts.get(answer.response.value, 0) + 1
         if show_names and answer.response.value != "agree":
             named.append((answer.person.name, answer.response.value, answer.reason))
-    return TestRecord(test, counts, sorted(named))
+    return TestRecord(test, counts, sorted(named, key=lambda n: (natural_key(n[0]), n[1:])))
 
 
 def read(meeting: Meeting) -> Minutes:
@@ -164,7 +165,7 @@ def read(meeting: Meeting) -> Minutes:
             select(CheckIn).where(CheckIn.meeting_id == meeting.id).order_by(CheckIn.at)
         )
     ]
-    present.sort(key=lambda p: p[0].casefold())
+    present.sort(key=lambda p: natural_key(p[0]))
     floor = list(
         db.session.scalars(
             select(MeetingPoll)
