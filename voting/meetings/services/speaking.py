@@ -178,6 +178,8 @@ def raise_hand(
     if item.speakers_closed and request_kind is not SpeakerKind.POINT_OF_ORDER:
         raise Conflict(_("The list of speakers is closed."))
     viewpoint = VIEWPOINT.check(viewpoint.strip(), "viewpoint") or None
+    if request_kind is SpeakerKind.POINT_OF_ORDER:
+        viewpoint = None  # a point of order is about procedure, not for or against
     key = f"{actor.id}:{request_kind.value}"
     existing = _waiting(item, key)
     if existing is not None:

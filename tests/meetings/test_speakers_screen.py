@@ -1,0 +1,42 @@
+"""The speakers' list as people use it: a point of order asks for no point of view and is
+a button of its own; the chair's main button calls the next speaker, and "End
+contribution" appears only while someone speaks."""
+
+from __future__ import annotations
+
+from tests.fixtures.people import person, sign_in
+from tests.meetings.test_meeting_services import CHAIR, MEMBERS, check_in_all, open_motion_item
+from voting.meetings.services import speaking
+
+
+def test_a_point_of_order_has_no_point_of_view(conference) -> None:
+    check_in_all(conference, MEMBERS[0])
+    item = open_motion_item(conference)
+    point = speaking.raise_hand(person(MEMBERS[0]), item, "point_of_order", "against")
+    assert point.viewpoint is None
+    hand = speaking.raise_hand(person(MEMBERS[0]), item, "contribution", "against")
+    assert hand.viewpoint == "against"
+
+
+def test_the_chairs_buttons_follow_who_speaks(conference, live) -> None:
+    check_in_all(conference, MEMBERS[0])
+    item = open_motion_item(conference)
+    chair = live.test_client()
+    sign_in(chair, CHAIR)
+
+    def console() -> str:
+        return chair.get(f"/meetings/{conference.id}/chair").get_data(as_text=True)
+
+    quiet = console()
+    assert "End contribution" not in quiet and "Call next speaker" not in quiet
+    speaking.raise_hand(person(MEMBERS[0]), item, "contribution")
+    assert "Call next speaker" in console()
+    speaking.call_next(person(CHAIR), item)
+    speaking_now = console()
+    assert "End contribution" in speaking_now and "Call next speaker" not in speaking_now
+
+    member = live.test_client()
+    sign_in(member, MEMBERS[0])
+    page = member.get(f"/meetings/{conference.id}").get_data(as_text=True)
+    assert '<option value="point_of_order">' not in page
+    assert 'name="kind" value="point_of_order"' in page and "Point of order" in page
