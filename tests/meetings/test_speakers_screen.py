@@ -40,3 +40,27 @@ def test_the_chairs_buttons_follow_who_speaks(conference, live) -> None:
     page = member.get(f"/meetings/{conference.id}").get_data(as_text=True)
     assert '<option value="point_of_order">' not in page
     assert 'name="kind" value="point_of_order"' in page and "Point of order" in page
+
+
+def test_a_motion_typed_in_a_browser_keeps_its_paragraphs(conference, live) -> None:
+    from voting.meetings.services import agenda, motions
+
+    check_in_all(conference, MEMBERS[0])
+    item = agenda.submit_item(
+        person(CHAIR),
+        conference,
+        section=agenda.sections(conference)[0],
+        title="Typed in a browser",
+        motion_text="First we agree.\r\nThen we act.\r\n\r\nAnd we report back.",
+        late_reason="Typed at the meeting",
+    )
+    motion = item.motions[0]
+    assert motions.paragraphs(motion.text) == [
+        "First we agree.",
+        "Then we act.",
+        "And we report back.",
+    ]
+    amendment = motions.propose_amendment(
+        person(MEMBERS[0]), motion, text="Then we act at once.", paragraph=2
+    )
+    assert motions.amended_text(motion, amendment).split("\n\n")[1] == "Then we act at once."

@@ -33,9 +33,9 @@ from voting.membership.models import Person, RoleKind
 
 
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of a text: blocks separated by blank lines."""
-    blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
-    return [block for block in blocks if block]
+    """The paragraphs of a text: its lines, whatever ends them (a browser sends CRLF),
+    blank ones left out. An amendment names one of them by its number."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def get_motion(motion_id: int) -> Motion:

@@ -27,7 +27,7 @@ from voting.core.permissions import can
 from voting.core.web import me
 from voting.meetings import permissions
 from voting.meetings.models import Meeting, PollKind
-from voting.meetings.services import floor, representation
+from voting.meetings.services import floor, motions, representation
 from voting.meetings.services.floor import decision_choices, polls_on, tracker_listed, vote_modes
 from voting.meetings.views.meetings import refused
 from voting.membership.models import Person
@@ -69,6 +69,12 @@ def _day(name: str) -> date | None:
 
 
 # --- Template helpers: the meeting screens' "poll" region -------------------------------------
+
+
+@bp.app_template_global()
+def motion_paragraphs(text: str) -> list[str]:
+    """A motion's paragraphs as the amendments number them."""
+    return motions.paragraphs(text)
 
 
 @bp.app_template_global()
