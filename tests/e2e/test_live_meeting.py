@@ -110,7 +110,9 @@ def test_a_chair_and_three_phones_run_an_item_to_the_hand_over(live_server, brow
         assert_fits_phone(chair)
 
         chair.get_by_role("button", name="Record the outcome").click()
-        handed_over = "No consensus in the time agreed: the item goes to the vote."
+        handed_over = (
+            "No consensus: the chair ended the test with 1 block. The item goes to the vote."
+        )
         chair.wait_for_selector(f"text={handed_over}")
         for phone in phones.values():
             phone.wait_for_selector(f"text={handed_over}")

@@ -64,3 +64,27 @@ def test_a_motion_typed_in_a_browser_keeps_its_paragraphs(conference, live) -> N
         person(MEMBERS[0]), motion, text="Then we act at once.", paragraph=2
     )
     assert motions.amended_text(motion, amendment).split("\n\n")[1] == "Then we act at once."
+
+
+def test_no_consensus_says_whether_the_time_ran_out_or_the_chair_ended_it(conference, live):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from voting.core.extensions import db
+    from voting.meetings.services import consensus
+
+    check_in_all(conference, *MEMBERS)
+    item = open_motion_item(conference)
+    test = consensus.open_test(person(CHAIR), item.motions[0])
+    consensus.answer(person(MEMBERS[0]), test, "block", reason="Not yet")
+    consensus.close_test(person(CHAIR), test)
+    chair = live.test_client()
+    sign_in(chair, CHAIR)
+    page = chair.get(f"/meetings/{conference.id}/chair").get_data(as_text=True)
+    assert "the chair ended the test with 1 block" in page
+    assert "in the time agreed" not in page
+
+    # The same outcome when the time agreed had run out.
+    test.deadline = test.closed_at - timedelta(seconds=1)
+    db.session.commit()
+    page = chair.get(f"/meetings/{conference.id}/chair").get_data(as_text=True)
+    assert "No consensus in the time agreed: the item goes to the vote." in page
