@@ -195,6 +195,23 @@ def test_operator_creates_an_organisation_from_the_wsm_preset(client, demo) -> N
     assert cork.name == "Cork Solidarity" and cork.bodies[0].slug == "conference"
 
 
+def test_an_operator_finds_how_to_create_an_organisation_from_home(client, demo) -> None:
+    from voting.core.database import transaction
+    from voting.membership.models import Person
+
+    with transaction():
+        db.session.add(Person(email="fresh-operator@example.org", name="Fresh", is_operator=True))
+    sign_in(client, "fresh-operator@example.org")
+    home = client.get("/").text
+    assert 'href="/admin/organisations/new"' in home and "Create an organisation" in home
+    assert client.get("/organisations/new").location.endswith("/admin/organisations/new")
+    # A member sees no such button; the address still leads to a refusal, not a blank.
+    member = client.application.test_client()
+    sign_in(member, "fay@awl.example")
+    assert "Create an organisation" not in member.get("/").text
+    assert member.get("/admin/organisations/new").status_code == 403
+
+
 def upload(client, token, data: bytes, **fields):  # type: ignore[no-untyped-def]
     form = {"csrf_token": token, "step": "check", "encoding": "auto", "existing": "skip", **fields}
     form["file"] = (io.BytesIO(data), "roll.csv")

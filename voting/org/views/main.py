@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -31,7 +31,18 @@ def home():  # type: ignore[no-untyped-def]
                 key=lambda o: o.name,
             )
     waiting = awaiting.for_person(current_user) if current_user.is_authenticated else []
-    return render_template("home.html", organisations=organisations, awaiting=waiting)
+    return render_template(
+        "home.html",
+        organisations=organisations,
+        awaiting=waiting,
+        can_create=can(current_user, Action.CREATE_ORGANISATION),
+    )
+
+
+@bp.get("/organisations/new")
+def new_organisation():  # type: ignore[no-untyped-def]
+    """Where people look for it first; the form itself is the admin's."""
+    return redirect(url_for("admin.new_organisation"), 302)
 
 
 @bp.get("/org/<slug>/")
