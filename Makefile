@@ -30,6 +30,12 @@ demo: db
 run: demo
 	$(BIN)/python wsgi.py
 
+# A trial of several workers on one machine: private PostgreSQL and Redis on loopback,
+# migrations and the demo, two gunicorn gevent workers (docs/deployment.md).
+.PHONY: serve-prod
+serve-prod: $(STAMP) $(COMPILED)
+	$(BIN)/python -m deploy.trial
+
 # The whole suite on SQLite, then the database-facing suites again on a throwaway PostgreSQL.
 test: $(STAMP) $(COMPILED)
 	$(BIN)/lint-imports --no-cache
