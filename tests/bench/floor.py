@@ -1,8 +1,9 @@
-"""A conference floor ready to vote, on a fresh SQLite file: the AWL conference (one member,
-one vote) in session with N simulated members checked in, an item open and a poll open on
-its motion; or, `secret`, a WSM delegate council where N delegates of N branches carry 1
-to 3 votes each, in a secret poll. Used by the kill-during-a-burst tests and the voting
-benchmark, which prepare the database here and then start the real server on it.
+"""A conference floor ready to vote, on a fresh SQLite file (or a PostgreSQL database given
+by its URL): the AWL conference (one member, one vote) in session with N simulated members
+checked in, an item open and a poll open on its motion; or, `secret`, a WSM delegate
+council where N delegates of N branches carry 1 to 3 votes each, in a secret poll. Used by
+the kill-during-a-burst tests, the tests of several workers and the voting benchmark,
+which prepare the database here and then start the real servers on it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ CHAIR = "ola@awl.example"
 WSM_CHAIR = "sam@wsm.example"
 
 
-def config(database: Path, port: int) -> dict[str, Any]:
+def database_url(database: Path | str) -> str:
+    """A SQLite file's URL, or the database URL given (PostgreSQL's, for several workers)."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def config(database: Path | str, port: int) -> dict[str, Any]:
     """What the server is started with (its environment mirrors it)."""
     return {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+        "SQLALCHEMY_DATABASE_URI": database_url(database),
         "SECRET_KEY": "floor-secret",
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": False,
@@ -29,10 +35,10 @@ def config(database: Path, port: int) -> dict[str, Any]:
     }
 
 
-def environment(database: Path, port: int) -> dict[str, str]:
+def environment(database: Path | str, port: int) -> dict[str, str]:
     """The server's environment: the same database, secret and address."""
     return {
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url(database),
         "SECRET_KEY": "floor-secret",
         "PUBLIC_URL": f"http://127.0.0.1:{port}",
         "HOST": "127.0.0.1",
@@ -41,7 +47,12 @@ def environment(database: Path, port: int) -> dict[str, str]:
 
 
 def prepare(
-    database: Path, port: int, members: int, *, minutes: int | None = None, secret: bool = False
+    database: Path | str,
+    port: int,
+    members: int,
+    *,
+    minutes: int | None = None,
+    secret: bool = False,
 ) -> dict:
     """Make the database; return what clients need: ids, session cookies, the chair's token
     (and for a secret poll, each voter's weight and the teller key that counts it: the key
