@@ -28,8 +28,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# gevent-websocket's worker: gunicorn's plain gevent worker cannot take a websocket.
-WORKER_CLASS = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+GUNICORN_SETTINGS = ROOT / "deploy" / "gunicorn.conf.py"
 
 
 def postgres_binaries() -> str | None:
@@ -127,23 +126,20 @@ def redis(folder: Path) -> Iterator[str]:
 
 
 def worker(port: int, environment: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """One gunicorn process with one gevent worker on 127.0.0.1:`port`, in a process group
-    of its own (`kill` ends the master and its worker together)."""
-    env = {**os.environ, **environment, "PYTHONPATH": str(ROOT)}
+    """One gunicorn process with one gevent worker (deploy/gunicorn.conf.py) on
+    127.0.0.1:`port`, in a process group of its own (`kill` ends the master and its worker
+    together)."""
+    env = {**os.environ, "GRACEFUL_TIMEOUT": "5", **environment, "PYTHONPATH": str(ROOT)}
     with log.open("ab") as out:
         return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "-k",
-                WORKER_CLASS,
-                "-w",
-                "1",
+                "-c",
+                str(GUNICORN_SETTINGS),
                 "-b",
                 f"127.0.0.1:{port}",
-                "--graceful-timeout",
-                "5",
                 "wsgi:app",
             ],
             cwd=ROOT,

@@ -88,6 +88,9 @@ def from_environment(instance: Path) -> dict[str, object]:
         "API_TOKEN_DAYS": int(env("API_TOKEN_DAYS", "90")),
         "API_TOKEN_MAX_DAYS": int(env("API_TOKEN_MAX_DAYS", "365")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        # How often each worker's deadline watcher looks again for deadlines that another
+        # worker set (its own wake it at once).
+        "DEADLINES_RESCAN_SECONDS": float(env("DEADLINES_RESCAN_SECONDS", "30")),
         # Group commit (voting.services.batch): how long the writer gathers, how many at most.
         "BATCH_WINDOW_MS": float(env("BATCH_WINDOW_MS", "5")),
         "BATCH_MAX": int(env("BATCH_MAX", "500")),
