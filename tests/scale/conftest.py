@@ -193,6 +193,10 @@ class Cluster:
         self.phones.append(phone)
         return phone
 
+    def kill(self, worker: int) -> None:
+        """SIGKILL to a worker's gunicorn, master and worker alike."""
+        trial.kill(self.workers[worker])
+
     def logs(self) -> str:
         return "\n".join(
             f"== {log.name}\n{log.read_text()[-3000:]}"

@@ -2,14 +2,17 @@
 is pushed to the phones on the other; a phone that missed a push of one worker finds out
 from the next push of the other and is sent its whole screen again over its connection;
 a deadline that both workers watch closes the poll once, and both workers' phones see the
-result."""
+result; two workers writing to one meeting at the same moment give each change a version
+of its own."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.bench import floor
 from tests.scale.conftest import Cluster, wait_for
 
 pytestmark = pytest.mark.slow
@@ -77,3 +80,43 @@ def test_a_deadline_both_workers_watch_closes_the_poll_once(cluster: Cluster) ->
         str(ready["poll"]),
     )
     assert dict(counted) == {"poll.closed": 1, "poll.ballots": 1}
+
+
+def test_two_workers_writing_to_one_meeting_at_once_give_each_change_its_own_version(
+    cluster: Cluster,
+) -> None:
+    from voting.app import create_app
+    from voting.core.database import transaction
+    from voting.core.extensions import db
+    from voting.meetings.models import Meeting
+    from voting.meetings.services.changes import changed
+
+    ready = cluster.prepare(2)
+    settings = {**floor.config(cluster.database, cluster.ports[0]), "LIVE_COALESCE_SECONDS": 0}
+    workers = [create_app(settings) for _ in range(2)]  # two engines, as two processes have
+    (before,) = cluster.sql("SELECT version FROM meeting WHERE id = %s", ready["meeting"])[0]
+    both_read = threading.Barrier(2, timeout=20)
+    errors: list[BaseException] = []
+
+    def write(app) -> None:  # type: ignore[no-untyped-def]
+        with app.app_context():
+            try:
+                with transaction():
+                    meeting = db.session.get(Meeting, ready["meeting"])
+                    assert meeting is not None and meeting.version == before
+                    both_read.wait()  # each has read the version the other will bump
+                    changed(meeting, "status")
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+    threads = [threading.Thread(target=write, args=(app,)) for app in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors, errors
+    (after,) = cluster.sql("SELECT version FROM meeting WHERE id = %s", ready["meeting"])[0]
+    assert after == before + 2
