@@ -40,8 +40,11 @@ def from_environment(instance: Path) -> dict[str, object]:
     env = os.environ.get
     private_folder(instance)
     database = env("DATABASE_URL", f"sqlite:///{instance / 'voting.sqlite3'}")
-    if database.startswith("postgres://"):  # the scheme some hosts still hand out
-        database = "postgresql://" + database.removeprefix("postgres://")
+    # PostgreSQL through psycopg 3, the driver installed: "postgresql://" alone would make
+    # SQLAlchemy look for psycopg2; "postgres://" is the scheme some hosts still hand out.
+    for scheme in ("postgres://", "postgresql://"):
+        if database.startswith(scheme):
+            database = "postgresql+psycopg://" + database.removeprefix(scheme)
     redis = env("REDIS_URL") or None
     public_url = env("PUBLIC_URL", "http://127.0.0.1:5000")
     # Cookies of signed-in people only over HTTPS when the site is served over HTTPS.
