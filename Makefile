@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 PG_SUITES := tests/core tests/org tests/membership tests/ballots tests/meetings tests/consultations tests/elections tests/record tests/app
 
-.PHONY: run test test-fast bench lint e2e db demo translations clean
+.PHONY: run test test-fast bench bench-load lint e2e db demo translations clean
 LOCALES := fr de es
 CATALOGS := $(wildcard voting/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
@@ -50,6 +50,12 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+# A hall of phones (LOAD_PHONES, default 2000, at most 5000) voting on one process on SQLite,
+# on two workers on PostgreSQL and Redis, and on a bare python-socketio server
+# (LOAD_SETUPS): docs/load-results.json and docs/load.png (docs/performance.md).
+bench-load: $(STAMP)
+	$(BIN)/python -m tests.bench.load
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
