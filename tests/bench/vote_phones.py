@@ -16,6 +16,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import json  # noqa: E402
+import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
@@ -80,6 +81,7 @@ def main(kind: str, port: int, folder: Path, members: int) -> dict[str, float]:
     started = time.perf_counter()
     Pool(100).map(connect, range(members))
     connected = time.perf_counter() - started
+    _mark("joined")
     gevent.sleep(1)
     counted.clear()
 
@@ -111,6 +113,7 @@ def main(kind: str, port: int, folder: Path, members: int) -> dict[str, float]:
 
     Pool(members).map(lambda pair: cast(*pair), list(enumerate(clients)))
     last_ack = max(acks) if acks else t0
+    _mark("voted")
     result: dict[str, float] = {
         "connected": connected,
         "acknowledged": len(latencies),
@@ -129,6 +132,8 @@ def main(kind: str, port: int, folder: Path, members: int) -> dict[str, float]:
         wait_for(lambda: all(saw_all(i) is not None for i in range(len(clients))), 60)
         seen = [at - last_ack for i in range(len(clients)) if (at := saw_all(i)) is not None]
         result.update(
+            # How many progress pushes each phone decoded during the burst (mean).
+            progress_pushes=sum(len(c) for c in counted.values()) / max(1, len(clients)),
             progress_reached=len(seen),
             progress_p50=percentile(seen, 0.5),
             progress_p99=percentile(seen, 0.99),
@@ -162,6 +167,13 @@ def main(kind: str, port: int, folder: Path, members: int) -> dict[str, float]:
     for client in clients:
         client.disconnect()
     return result
+
+
+def _mark(stage: str) -> None:
+    """Say which stage the phones reached in the file BENCH_MARK names, if any (for a
+    profiler watching the server during one stage)."""
+    if os.environ.get("BENCH_MARK"):
+        Path(os.environ["BENCH_MARK"]).write_text(stage)
 
 
 if __name__ == "__main__":

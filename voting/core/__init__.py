@@ -30,9 +30,17 @@ class BoundedInteger(IntegerConverter):
 
 def select_locale() -> str | None:
     """The signed-in person's language, else the browser's best match among ours."""
+    if current_user and current_user.is_authenticated:
+        return locale_for(current_user.locale)
+    return locale_for(None)
+
+
+def locale_for(chosen: str | None) -> str | None:
+    """A person's chosen language if it is one of ours, else the browser's best match
+    (None: no match, the default language)."""
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    if chosen in languages:
+        return chosen
     return request.accept_languages.best_match(languages) if request else None
 
 

@@ -97,6 +97,9 @@ def from_environment(instance: Path) -> dict[str, object]:
         # Group commit (voting.services.batch): how long the writer gathers, how many at most.
         "BATCH_WINDOW_MS": float(env("BATCH_WINDOW_MS", "5")),
         "BATCH_MAX": int(env("BATCH_MAX", "500")),
+        # Live pushes (voting.core.live): changes arriving within this many seconds are
+        # rendered and sent once.
+        "LIVE_COALESCE_SECONDS": float(env("LIVE_COALESCE_SECONDS", "0.1")),
         # SQLite: FULL syncs the log at every commit, so an acknowledged vote survives a
         # power loss; NORMAL (faster) may lose the last commits then (not on a crash).
         "SQLITE_SYNCHRONOUS": env("SQLITE_SYNCHRONOUS", "FULL").upper(),

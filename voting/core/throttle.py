@@ -63,14 +63,19 @@ class _Window:
 
 def vote_allowed(person: Any) -> None:
     """Count one vote attempt of `person`; refuse once over `RATELIMIT_VOTE`."""
-    if person is None or not limiter.enabled:
+    vote_allowed_for(person.id if person is not None else None)
+
+
+def vote_allowed_for(person_id: Any) -> None:
+    """`vote_allowed` by the person's id (None: nobody signed in, nothing counted)."""
+    if person_id is None or not limiter.enabled:
         return
     item = parse(current_app.config["RATELIMIT_VOTE"])
     if current_app.config.get("REDIS_URL"):
-        allowed = limiter.limiter.hit(item, "vote", str(person.id))
+        allowed = limiter.limiter.hit(item, "vote", str(person_id))
     else:
         window = current_app.extensions.setdefault("voting.vote_window", _Window())
-        allowed = window.hit(str(person.id), item.amount, item.get_expiry())
+        allowed = window.hit(str(person_id), item.amount, item.get_expiry())
     if not allowed:
         raise TooFast(_("Too many votes in a short time. Wait a minute and try again."))
 

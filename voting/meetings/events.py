@@ -7,17 +7,19 @@ its transaction has committed: `{"ok": true, "version": n}` or `{"error": {"mess
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room
 
 from voting.ballots.models import Poll
 from voting.ballots.services import polls
-from voting.core import batch, deadlines, live, throttle
+from voting.core import batch, deadlines, live, locale_for, throttle
 from voting.core.api import text_field
 from voting.core.columns import LARGEST_INTEGER
 from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
@@ -28,6 +30,8 @@ from voting.meetings.models import Meeting
 from voting.meetings.screens import VIEWS, full_fragments, room_of, screen_for, user_room
 from voting.meetings.services import consensus, floor, speaking
 from voting.meetings.services.agenda import get_item
+from voting.membership.models import Person
+from voting.membership.services.tokens import signed_in_id
 
 
 def _acknowledged(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
@@ -55,6 +59,33 @@ def _acknowledged(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callab
             return {"error": {"message": _("Something went wrong. Nothing was changed.")}}
 
     return wrapped
+
+
+@contextmanager
+def _sender() -> Iterator[Any]:
+    """Who sends an action, as the writer takes it: the signed-in person by reference
+    (their sign-in checked at every event; the writer loads them, once for a whole batch),
+    or None; the replies in their language. The person is not loaded here: for a hall
+    voting at once that load was most of the event's work."""
+    session_id = session.get("_user_id")
+    found = signed_in_id(session_id) if isinstance(session_id, str) else None
+    if found is None:
+        # Not signed in by this connection's session (or by a remembered sign-in only):
+        # the ordinary way.
+        yield me()
+        return
+    person_id, chosen = found
+    language = locale_for(chosen) or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    with force_locale(language):
+        yield batch.ref(Person, person_id)
+
+
+def _id_of(sender: Any) -> int | None:
+    """The id of `_sender()`'s person (a reference or a loaded person), None for nobody."""
+    if sender is None:
+        return None
+    key = batch.key_of(sender)
+    return key if key is not None else sender.id
 
 
 def _number(data: dict[str, Any], key: str) -> int:
@@ -122,41 +153,44 @@ def _version(meeting_id: int) -> Callable[[Any], int]:
 @_acknowledged
 def answer(data: dict[str, Any]) -> dict[str, Any]:
     """Answer the open test for agreement: {test, response, reason}."""
-    test = consensus.get_test(_number(data, "test"))
-    version = batch.call(
-        consensus.answer,
-        me(),
-        test,
-        text_field(data, "response"),
-        text_field(data, "reason"),
-        result=_version(test.item.meeting_id),
-    )
+    with _sender() as sender:
+        test = consensus.get_test(_number(data, "test"))
+        version = batch.call(
+            consensus.answer,
+            sender,
+            test,
+            text_field(data, "response"),
+            text_field(data, "reason"),
+            result=_version(test.item.meeting_id),
+        )
     return {"ok": True, "version": version}
 
 
 @_acknowledged
 def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Raise a hand on the item under discussion: {item, kind, viewpoint}."""
-    item = get_item(_number(data, "item"))
-    version = _version(item.meeting_id)
-    request_id, now = batch.call(
-        speaking.raise_hand,
-        me(),
-        item,
-        text_field(data, "kind", "contribution"),
-        text_field(data, "viewpoint"),
-        result=lambda request_: (request_.id, version(request_)),
-    )
+    with _sender() as sender:
+        item = get_item(_number(data, "item"))
+        version = _version(item.meeting_id)
+        request_id, now = batch.call(
+            speaking.raise_hand,
+            sender,
+            item,
+            text_field(data, "kind", "contribution"),
+            text_field(data, "viewpoint"),
+            result=lambda request_: (request_.id, version(request_)),
+        )
     return {"ok": True, "version": now, "request": request_id}
 
 
 @_acknowledged
 def withdraw_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Lower your hand: {request}."""
-    request_ = speaking.get_request(_number(data, "request"))
-    version = batch.call(
-        speaking.withdraw_hand, me(), request_, result=_version(request_.item.meeting_id)
-    )
+    with _sender() as sender:
+        request_ = speaking.get_request(_number(data, "request"))
+        version = batch.call(
+            speaking.withdraw_hand, sender, request_, result=_version(request_.item.meeting_id)
+        )
     return {"ok": True, "version": version}
 
 
@@ -167,34 +201,35 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     The same checks as the ballot page; the acknowledgement follows the commit and carries
     the receipt (a secret ballot's tracker code is shown once, here).
     """
-    poll_id = _number(data, "poll")
-    throttle.vote_allowed(me())
-    meeting_id = floor.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
-    keys, split = data.get("keys"), data.get("split")
-    choice = text_field(data, "choice") or None
-    if keys is not None and (
-        not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
-    ):
-        raise Invalid(_("keys must be a list of texts."), field="keys")
-    if split is not None and (
-        not isinstance(split, dict)
-        or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= LARGEST_INTEGER
-            for v in split.values()
+    with _sender() as sender:
+        poll_id = _number(data, "poll")
+        throttle.vote_allowed_for(_id_of(sender))
+        meeting_id = floor.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
+        keys, split = data.get("keys"), data.get("split")
+        choice = text_field(data, "choice") or None
+        if keys is not None and (
+            not isinstance(keys, list) or not all(isinstance(k, str) for k in keys)
+        ):
+            raise Invalid(_("keys must be a list of texts."), field="keys")
+        if split is not None and (
+            not isinstance(split, dict)
+            or not all(
+                isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= LARGEST_INTEGER
+                for v in split.values()
+            )
+        ):
+            raise Invalid(_("split gives a whole number of votes per choice."), field="split")
+        version = _version(meeting_id)
+        receipt, now = batch.call(
+            polls.cast,
+            sender,
+            batch.ref(Poll, poll_id),
+            choice=choice,
+            split=split or None,
+            keys=keys or None,
+            confirm_against_mandate=data.get("confirm_against_mandate") is True,
+            result=lambda receipt: (receipt, version(receipt)),
         )
-    ):
-        raise Invalid(_("split gives a whole number of votes per choice."), field="split")
-    version = _version(meeting_id)
-    receipt, now = batch.call(
-        polls.cast,
-        me(),
-        batch.ref(Poll, poll_id),
-        choice=choice,
-        split=split or None,
-        keys=keys or None,
-        confirm_against_mandate=data.get("confirm_against_mandate") is True,
-        result=lambda receipt: (receipt, version(receipt)),
-    )
     return {
         "ok": True,
         "version": now,

@@ -210,7 +210,7 @@ def meeting_state(meeting: Meeting) -> MeetingState:
     )
 
 
-def mine(meeting: Meeting, person: Person | None, state: MeetingState) -> Mine:
+def mine(meeting: Meeting, person: Person | None, state: MeetingState | OwnBasis) -> Mine:
     """The person's own part of the screens."""
 
     signed_in = person is not None and getattr(person, "is_authenticated", False)
@@ -218,23 +218,66 @@ def mine(meeting: Meeting, person: Person | None, state: MeetingState) -> Mine:
     answer = None
     if signed_in and state.current is not None:
         assert person is not None
-        hands = [
-            r
-            for r in speaking.requests_of(state.current)
-            if r.person_id == person.id and (r.is_waiting or r.is_speaking)
-        ]
+        hands = [r for r in _hands_of(state.current, person) if r.is_waiting or r.is_speaking]
         if state.consensus is not None:
-            answer = next(
-                (a for a in state.consensus.test.answers if a.person_id == person.id), None
-            )
+            answer = _answer_of(state.consensus.test, person)
+    queue = state.queue
+    if queue is None:  # an own basis: the queue only if the person waits in it
+        queue = speaking.queue(state.current) if any(h.is_waiting for h in hands) else []
     return Mine(
         person=person if signed_in else None,
         checked_in=signed_in and check_in_of(person, meeting) is not None,
         may_attend=attending_membership(person, meeting.body) is not None,
         may_speak=may_speak(person, meeting.body),
         hands=hands,
-        place={p.request.id: p.position for p in state.queue},
+        place={p.request.id: p.position for p in queue},
         answer=answer,
+    )
+
+
+@dataclass
+class OwnTest:
+    test: ConsensusTest
+
+
+@dataclass
+class OwnBasis:
+    """What a person's own regions need of the meeting (`mine`, `mine.html`): the current
+    item and its latest test, without the rest of `MeetingState`. A phone joining reads
+    only this when the shared regions are already rendered for its version."""
+
+    meeting: Meeting
+    current: AgendaItem | None
+    consensus: OwnTest | None
+    queue: list[QueuePlace] | None = None  # read by `mine` if the person waits
+
+
+def own_basis(meeting: Meeting) -> OwnBasis:
+    current = agenda.current_item(meeting)
+    test = consensus.latest_test_of(current) if current is not None else None
+    return OwnBasis(meeting, current, OwnTest(test) if test is not None else None)
+
+
+def _hands_of(item: AgendaItem, person: Person) -> list[SpeakerRequest]:
+    """The person's requests on the item, oldest first."""
+    return list(
+        db.session.scalars(
+            select(SpeakerRequest)
+            .where(SpeakerRequest.item_id == item.id, SpeakerRequest.person_id == person.id)
+            .order_by(SpeakerRequest.requested_at, SpeakerRequest.id)
+        )
+    )
+
+
+def _answer_of(test: ConsensusTest, person: Person) -> ConsensusAnswer | None:
+    """The person's answer to the test: from its answers if they are loaded (the shared
+    regions read them all), else read on its own."""
+    if "answers" in test.__dict__:
+        return next((a for a in test.answers if a.person_id == person.id), None)
+    return db.session.scalar(
+        select(ConsensusAnswer).where(
+            ConsensusAnswer.test_id == test.id, ConsensusAnswer.person_id == person.id
+        )
     )
 
 

@@ -28,6 +28,18 @@ _SIGNED_IN = (
     )
 )
 
+# The same check without loading the person: their id and language only.
+_SIGNED_IN_ID = (
+    select(Person.id, Person.locale)
+    .join(SignIn, SignIn.person_id == Person.id)
+    .where(
+        SignIn.key_hash == bindparam("key_hash"),
+        SignIn.person_id == bindparam("person_id"),
+        SignIn.ended_at.is_(None),
+        SignIn.expires_at > bindparam("now"),
+    )
+)
+
 
 def new_secret() -> str:
     """A URL-safe secret with 256 bits of entropy."""
@@ -62,6 +74,25 @@ def person_for_session(session_id: str) -> Person | None:
     if person is not None:
         person.signed_in_as = session_id  # type: ignore[attr-defined]
     return person
+
+
+def signed_in_id(session_id: str) -> tuple[int, str | None] | None:
+    """The id and language of the person of a sign-in that has not ended or expired, or
+    None: `person_for_session`'s check at a fraction of its cost, for the actions phones
+    send in a burst (the writer loads the person once for many actions)."""
+    parts = split_session_id(session_id)
+    if parts is None:
+        return None
+    person_id, secret = parts
+    # On the session's connection: columns need none of the ORM's machinery.
+    row = (
+        db.session.connection()
+        .execute(
+            _SIGNED_IN_ID, {"key_hash": digest(secret), "person_id": person_id, "now": utcnow()}
+        )
+        .first()
+    )
+    return (row[0], row[1]) if row is not None else None
 
 
 def api_token_for(secret: str) -> ApiToken | None:
