@@ -8,6 +8,7 @@ one of its member roles), and for most actions a check-in to the open meeting.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,6 +20,8 @@ from voting.meetings.models import CheckIn, Meeting, MeetingStatus
 from voting.membership.models import Membership, Person
 from voting.membership.permissions import attending_membership
 from voting.org.models import Body
+
+_UNKNOWN: Any = object()  # an argument not given (None is a meaning of its own)
 
 # Runs the body's meetings: agenda, tests for agreement, speakers, polls.
 CHAIR = Permission("chair", frozenset({"chair", "admin"}))
@@ -45,9 +48,11 @@ def require_chair(person: Person | None, meeting: Meeting) -> None:
         raise NotAllowed(_("Only the chair can do this."))
 
 
-def may_speak(person: Person | None, body: Body) -> bool:
-    """Whether the body lets `person` speak (their status is among who speaks)."""
-    membership = attending_membership(person, body)
+def may_speak(person: Person | None, body: Body, *, membership: Any = _UNKNOWN) -> bool:
+    """Whether the body lets `person` speak (their status is among who speaks);
+    `membership`: their `attending_membership`, if already known."""
+    if membership is _UNKNOWN:
+        membership = attending_membership(person, body)
     return membership is not None and membership.status.value in body.settings.speak
 
 

@@ -26,7 +26,15 @@ from voting.meetings.models import Meeting
 from voting.meetings.permissions import attending_membership, is_chair
 from voting.meetings.services.changes import CHANNEL
 from voting.meetings.services.display import DISPLAY, require_display
-from voting.meetings.state import MeetingState, meeting_state, mine, own_basis, state_json
+from voting.meetings.state import (
+    MeetingState,
+    OwnBasis,
+    basis_ids,
+    meeting_state,
+    mine,
+    own_basis,
+    state_json,
+)
 from voting.meetings.visibility import may_watch, names_shown, refusal
 from voting.membership.models import Person
 
@@ -165,18 +173,18 @@ def full_fragments(meeting_id: int, screen: str, person: Any) -> dict[str, Any]:
 
     meeting = db.session.get(Meeting, meeting_id)
     assert meeting is not None
-    html, state = _shared_regions(meeting, screen)
+    html, basis = _shared_regions(meeting, screen)
     if screen == "member":
-        basis = state if state is not None else own_basis(meeting)
         html += render_mine(basis, mine(meeting, person, basis), push=True)
     return {"meeting": meeting_id, "version": meeting.version, "base": -1, "html": html}
 
 
-def _shared_regions(meeting: Meeting, screen: str) -> tuple[str, MeetingState | None]:
+def _shared_regions(meeting: Meeting, screen: str) -> tuple[str, MeetingState | OwnBasis]:
     """A screen's shared regions at the meeting's version, rendered once for everyone who
     joins within `LIVE_JOIN_CACHE_SECONDS` (a hall of phones arriving together); the
     limit keeps the clocks they show (time left) fresh. With the state they were rendered
-    from, or None when they come from the cache (the state is then not read at all)."""
+    from, or from the cache only what a person's own part needs (`OwnBasis`): the
+    meeting's state is then not read at all."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     keep = float(app.config.get("LIVE_JOIN_CACHE_SECONDS", DEFAULT_JOIN_CACHE_SECONDS))
     cache = app.extensions.setdefault("voting.meeting_screens", {})
@@ -184,10 +192,10 @@ def _shared_regions(meeting: Meeting, screen: str) -> tuple[str, MeetingState | 
     with _lock:
         hit = cache.get((meeting.id, screen))
     if hit is not None and hit[0] == meeting.version and now - hit[1] < keep:
-        return hit[2], None
+        return hit[2], own_basis(meeting, hit[3])
     state = meeting_state(meeting)
     view, named = SCREENS[screen]
     html = render_regions(state, view, REGIONS_BY_VIEW[view], named=named, push=True)
     with _lock:
-        cache[(meeting.id, screen)] = (state.version, now, html)
+        cache[(meeting.id, screen)] = (state.version, now, html, basis_ids(state))
     return html, state

@@ -216,6 +216,7 @@ def mine(meeting: Meeting, person: Person | None, state: MeetingState | OwnBasis
     signed_in = person is not None and getattr(person, "is_authenticated", False)
     hands = []
     answer = None
+    membership = attending_membership(person, meeting.body)
     if signed_in and state.current is not None:
         assert person is not None
         hands = [r for r in _hands_of(state.current, person) if r.is_waiting or r.is_speaking]
@@ -227,8 +228,8 @@ def mine(meeting: Meeting, person: Person | None, state: MeetingState | OwnBasis
     return Mine(
         person=person if signed_in else None,
         checked_in=signed_in and check_in_of(person, meeting) is not None,
-        may_attend=attending_membership(person, meeting.body) is not None,
-        may_speak=may_speak(person, meeting.body),
+        may_attend=membership is not None,
+        may_speak=may_speak(person, meeting.body, membership=membership),
         hands=hands,
         place={p.request.id: p.position for p in queue},
         answer=answer,
@@ -252,10 +253,25 @@ class OwnBasis:
     queue: list[QueuePlace] | None = None  # read by `mine` if the person waits
 
 
-def own_basis(meeting: Meeting) -> OwnBasis:
-    current = agenda.current_item(meeting)
-    test = consensus.latest_test_of(current) if current is not None else None
+def own_basis(meeting: Meeting, known: tuple[int | None, int | None] | None = None) -> OwnBasis:
+    """The current item and its latest test; `known`: their ids at the meeting's version
+    (`basis_ids` of a state of that version), read by primary key instead of found."""
+    if known is not None:
+        item_id, test_id = known
+        current = db.session.get(AgendaItem, item_id) if item_id is not None else None
+        test = db.session.get(ConsensusTest, test_id) if test_id is not None else None
+    else:
+        current = agenda.current_item(meeting)
+        test = consensus.latest_test_of(current) if current is not None else None
     return OwnBasis(meeting, current, OwnTest(test) if test is not None else None)
+
+
+def basis_ids(state: MeetingState) -> tuple[int | None, int | None]:
+    """The ids of the state's current item and its latest test (see `own_basis`)."""
+    return (
+        state.current.id if state.current is not None else None,
+        state.consensus.test.id if state.consensus is not None else None,
+    )
 
 
 def _hands_of(item: AgendaItem, person: Person) -> list[SpeakerRequest]:
