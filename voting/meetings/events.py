@@ -26,10 +26,9 @@ from voting.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from voting.core.extensions import db, socketio
 from voting.core.live import sign_in_room
 from voting.core.web import me
-from voting.meetings.models import Meeting
+from voting.meetings.models import AgendaItem, ConsensusTest, Meeting, SpeakerRequest
 from voting.meetings.screens import VIEWS, full_fragments, room_of, screen_for, user_room
-from voting.meetings.services import consensus, floor, speaking
-from voting.meetings.services.agenda import get_item
+from voting.meetings.services import consensus, floor, lookup, speaking
 from voting.membership.models import Person
 from voting.membership.services.tokens import signed_in_id
 
@@ -154,14 +153,15 @@ def _version(meeting_id: int) -> Callable[[Any], int]:
 def answer(data: dict[str, Any]) -> dict[str, Any]:
     """Answer the open test for agreement: {test, response, reason}."""
     with _sender() as sender:
-        test = consensus.get_test(_number(data, "test"))
+        test_id = _number(data, "test")
+        meeting_id = lookup.meeting_of_test(test_id)  # the writer reads the test
         version = batch.call(
             consensus.answer,
             sender,
-            test,
+            batch.ref(ConsensusTest, test_id),
             text_field(data, "response"),
             text_field(data, "reason"),
-            result=_version(test.item.meeting_id),
+            result=_version(meeting_id),
         )
     return {"ok": True, "version": version}
 
@@ -170,12 +170,12 @@ def answer(data: dict[str, Any]) -> dict[str, Any]:
 def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Raise a hand on the item under discussion: {item, kind, viewpoint}."""
     with _sender() as sender:
-        item = get_item(_number(data, "item"))
-        version = _version(item.meeting_id)
+        item_id = _number(data, "item")
+        version = _version(lookup.meeting_of_item(item_id))
         request_id, now = batch.call(
             speaking.raise_hand,
             sender,
-            item,
+            batch.ref(AgendaItem, item_id),
             text_field(data, "kind", "contribution"),
             text_field(data, "viewpoint"),
             result=lambda request_: (request_.id, version(request_)),
@@ -187,9 +187,13 @@ def raise_hand(data: dict[str, Any]) -> dict[str, Any]:
 def withdraw_hand(data: dict[str, Any]) -> dict[str, Any]:
     """Lower your hand: {request}."""
     with _sender() as sender:
-        request_ = speaking.get_request(_number(data, "request"))
+        request_id = _number(data, "request")
+        meeting_id = lookup.meeting_of_request(request_id)
         version = batch.call(
-            speaking.withdraw_hand, sender, request_, result=_version(request_.item.meeting_id)
+            speaking.withdraw_hand,
+            sender,
+            batch.ref(SpeakerRequest, request_id),
+            result=_version(meeting_id),
         )
     return {"ok": True, "version": version}
 
