@@ -528,12 +528,13 @@ def main() -> int:
             # The bare broadcast is as large as the app's push of the opening, if measured.
             pushes = [s["push_bytes"] for s in setups.values() if s.get("push_bytes")]
             payload = int(pushes[0]) if pushes else BARE_PAYLOAD
-            began = time.monotonic()
+            began, load_then = time.monotonic(), [round(x, 2) for x in os.getloadavg()]
             try:
                 setups[name] = measure(name, phones, folder / name, payload)
             except Exception as error:  # the other setups still run
                 failed = f"{type(error).__name__}: {error}"
                 setups[name] = {"setup": DESCRIPTIONS[name], "error": failed}
+            setups[name]["loadavg_at_start"] = load_then
             setups[name]["wall_seconds"] = time.monotonic() - began
             print(summary(name, setups[name]), flush=True)
     except KeyboardInterrupt:
@@ -546,6 +547,7 @@ def main() -> int:
         "machine": machine(),
         "python": platform.python_version(),
         "loadavg_at_start": loadavg,
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
         "note": "A machine shared with other work: read each setup against the bare column "
         "and the load average at the start of the run.",
         "phones": phones,
