@@ -122,7 +122,9 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
         join_room(sign_in_room(person.session_id()))  # left when that sign-in ends
     known = data.get("version")
     if view != "state" and known != meeting.version:
-        emit("fragments", full_fragments(meeting.id, screen, person))
+        # To this connection only, which is on this worker: not through the message queue,
+        # which would hand every worker a copy of the whole screen to look for it.
+        emit("fragments", full_fragments(meeting.id, screen, person), ignore_queue=True)
     return {"ok": True, "version": meeting.version}
 
 
@@ -134,7 +136,7 @@ def resync(data: dict[str, Any]) -> dict[str, Any]:
     if meeting is None or view not in VIEWS:
         raise NotAllowed(_("You do not have the right to see this screen."))
     screen = screen_for(view, meeting, me(), display=_display(data))
-    emit("fragments", full_fragments(meeting.id, screen, me()))
+    emit("fragments", full_fragments(meeting.id, screen, me()), ignore_queue=True)
     return {"ok": True, "version": meeting.version}
 
 
