@@ -7,7 +7,7 @@ open poll and its progress live through the "poll" region.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -20,6 +20,7 @@ from voting.ballots import forms
 from voting.ballots.models import Poll, PollMode, PollStatus
 from voting.ballots.services import entitlements, polls
 from voting.core import batch, throttle
+from voting.core.columns import utcnow
 from voting.core.errors import Conflict, Invalid, NotFound, ServiceError
 from voting.core.extensions import db
 from voting.core.i18n import describe
@@ -90,6 +91,12 @@ def poll_region(meeting: Meeting) -> dict[str, Any]:
         "latest": latest,
         "drafts": [p for p in found if p.status is PollStatus.DRAFT],
     }
+
+
+@bp.app_template_global()
+def seconds_left(when: datetime) -> int:
+    """Whole seconds until `when` (0 once it has passed), for a countdown's first face."""
+    return max(0, int((when - utcnow()).total_seconds()))
 
 
 @bp.app_template_global()
