@@ -48,3 +48,17 @@ def test_the_screens_count_down_to_the_close_and_the_chair_page_gives_the_local_
     chair_page = signed_in(CHAIR).get(f"/polls/{poll.id}/chair").text
     assert f'<time datetime="{deadline}" data-local>' in chair_page
     assert "js/local-times.js" in chair_page
+
+
+def test_the_member_screen_links_proxies_only_where_the_body_has_them(
+    conference, awl, signed_in
+) -> None:
+    """WRI's conference takes no proxies; AWL's conference does."""
+    assert not conference.body.settings.proxies.allowed
+    assert awl.body.settings.proxies.allowed
+    for meeting, email in ((conference, "xavier@wri.example"), (awl, "pat@awl.example")):
+        member = signed_in(email)
+        member.post(f"/meetings/{meeting.id}/check-in", data={"code": meeting.join_code})
+        screen = member.get(f"/meetings/{meeting.id}").text
+        linked = f"/meetings/{meeting.id}/proxies" in screen
+        assert linked is meeting.body.settings.proxies.allowed, meeting.body.name
