@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from voting.rules.requisitions import Signatories
+from voting.rules.types import Participants
 
 MEMBER_STATUSES = ("full", "candidate", "individual", "withdrawn", "lapsed")
 UNIT_KINDS = ("section", "associate", "branch", "caucus", "fraction", "faction")
@@ -123,7 +124,12 @@ class Quorum:
 @dataclass
 class Consensus:
     first: bool = field(
-        default=True, metadata=meta("Try consensus first", "Test for agreement before voting.")
+        default=True,
+        metadata=meta(
+            "Try consensus first",
+            "A vote on a motion waits for a test for agreement that ended without "
+            "consensus, or for the meeting's decision to go straight to a vote.",
+        ),
     )
     minutes: int = field(
         default=15,
@@ -134,6 +140,15 @@ class Consensus:
         metadata=meta("Most stand-asides still consensus", "0 means no limit."),
     )
     show_names: bool = field(default=True, metadata=meta("Show who answered what"))
+    participants: str = field(
+        default="voters",
+        metadata=meta(
+            "Who answers a test for agreement",
+            "Those the body lets vote, its non-voting roles aside (voters), or everyone "
+            "attending the meeting (attending).",
+            tuple(p.value for p in Participants),
+        ),
+    )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from voting.constitutions.schema import Threshold as ThresholdSettings
 from voting.rules.consensus import ConsensusSettings
 from voting.rules.speaking import OrderRule, SpeakingPolicy
 from voting.rules.thresholds import Base, Quorum, Threshold
+from voting.rules.types import Participants
 
 
 def threshold(settings: ThresholdSettings, *, abstentions_count: bool = False) -> Threshold:
@@ -39,6 +40,7 @@ def consensus_settings(settings: BodySettings, minutes: int | None = None) -> Co
         time_agreed=dt.timedelta(minutes=minutes) if minutes else None,
         fallback=threshold(settings.decision, abstentions_count=settings.abstentions_count_as_cast),
         silence_is_consent=False,
+        participants=Participants(settings.consensus.participants),
     )
 
 

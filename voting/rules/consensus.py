@@ -12,6 +12,9 @@ a vote will be held"). The rule applied here:
   falls back to a vote under its own threshold, if it has one.
 * Participants who have not answered: silence counts as consent only where the body
   says so (`silence_is_consent`). Otherwise consensus needs every answer.
+* Who takes part is the body's choice (`participants`): those the body lets vote (the
+  default; at the WRI conference not the individual members, who "may also attend and
+  speak but shall not have a vote"), or everyone attending.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from voting.rules.entitlement import BodyRule, Person, why_no_vote
 from voting.rules.messages import Message
 from voting.rules.thresholds import Threshold
-from voting.rules.types import PersonId
+from voting.rules.types import Participants, PersonId
 
 
 class Response(StrEnum):
@@ -59,13 +63,32 @@ class ConsensusSettings:
     `stand_aside_limit`: the most stand-asides that still make consensus (None: no
     limit). `time_agreed`: how long the body tries before falling back (None: until the
     chair closes the test). `fallback`: the threshold of the fallback vote, or None if
-    the body has no vote to fall back on.
+    the body has no vote to fall back on. `participants`: who answers, those with a vote
+    or everyone attending.
     """
 
     stand_aside_limit: int | None = None
     time_agreed: dt.timedelta | None = None
     fallback: Threshold | None = None
     silence_is_consent: bool = False
+    participants: Participants = Participants.VOTERS
+
+
+def why_not_taking_part(
+    settings: ConsensusSettings,
+    rule: BodyRule,
+    person: Person,
+    *,
+    represents: bool | None = None,
+) -> Message | None:
+    """Why someone attending does not answer the body's tests for agreement, or None if
+    they do. Where only voters take part: someone whose role carries no vote, or whose
+    standing the body does not let vote unless they represent a unit (they hold its cards
+    or are its delegate: `represents`); the reason is the entitlement's. Everyone who takes
+    part answers for themself, one answer each, whatever the votes they carry."""
+    if settings.participants is Participants.ATTENDING:
+        return None
+    return why_no_vote(rule, person, represents=represents or None)
 
 
 @dataclass(frozen=True)

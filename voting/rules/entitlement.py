@@ -305,6 +305,46 @@ def compute_entitlements(rule: BodyRule, roll: Roll, context: PollContext) -> En
     return EntitlementResult(tuple(builder.rows), tuple(builder.refusals), builder.unheld)
 
 
+def why_no_vote(
+    rule: BodyRule, person: Person, *, represents: bool | None = None
+) -> Message | None:
+    """Why `person` has no vote in the body under its rule, or None if nothing stands in
+    their way.
+
+    A role the body names as non-voting comes first. In the schemes where the votes are
+    the units' (WRI 2(b): individual members "may also attend and speak but shall not have
+    a vote"), `represents` says whether they hold a unit's cards or a delegate's role
+    (None: not asked): a representative holds the unit's votes whatever their own
+    standing, someone who represents no unit holds none, and the sentence says whose the
+    votes are. Otherwise the standing the body lets vote (`voting_statuses`) decides.
+    """
+    role = _non_voting_role(rule, person)
+    if role is not None:
+        return Message.of("refusal.non_voting_role", person=person.name, role=role)
+    if represents and rule.scheme is not Scheme.ONE_MEMBER_ONE_VOTE:
+        return None
+    if rule.scheme is Scheme.UNIT_WEIGHTS:
+        kinds = tuple(
+            sorted(
+                rule.eligible_unit_kinds
+                if rule.eligible_unit_kinds is not None
+                else {b.unit_kind for b in rule.weight_bands}
+            )
+        )
+        if person.status not in rule.voting_statuses:
+            return Message.of(
+                "refusal.status_units", person=person.name, status=person.status, kinds=kinds
+            )
+        if represents is False:
+            return Message.of("refusal.no_cards", person=person.name, kinds=kinds)
+        return None
+    if person.status not in rule.voting_statuses:
+        return Message.of("refusal.status", person=person.name, status=person.status)
+    if rule.scheme is Scheme.DELEGATE_ATTENDANCE and represents is False:
+        return Message.of("refusal.not_a_delegate", person=person.name)
+    return None
+
+
 # --- helpers shared by the schemes -------------------------------------------------
 
 

@@ -39,6 +39,15 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "scope.motion": "motion {motion}",
     "refusal.non_voting_role": "{person} has no vote: {role}s do not vote in this body",
     "refusal.status": "{person} has no vote: {status} members do not vote in this body",
+    "refusal.status_units": (
+        "{person} has no vote: {status} members do not vote in this body, whose votes "
+        "belong to its units ({kinds}) as voting cards held by their representatives"
+    ),
+    "refusal.no_cards": (
+        "{person} holds no voting card: this body's votes belong to its units ({kinds}) "
+        "as cards held by their representatives"
+    ),
+    "refusal.not_a_delegate": "{person} has no vote: only the delegates of units vote in this body",
     "refusal.unit_not_eligible": (
         "{person} holds no votes: on this decision only {kinds} units vote"
     ),

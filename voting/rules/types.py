@@ -34,6 +34,14 @@ class UnitKind(StrEnum):
     FACTION = "faction"
 
 
+class Participants(StrEnum):
+    """Who answers a body's tests for agreement (WRI 2(b): individual members "may also
+    attend and speak but shall not have a vote")."""
+
+    VOTERS = "voters"  # those the body's rule gives a vote
+    ATTENDING = "attending"  # everyone attending the meeting
+
+
 class Choice(StrEnum):
     """What a ballot on a motion can say."""
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import inspect, or_, select
 
 from voting.ballots.electorates import Electorate, electorate_of
-from voting.ballots.models import Poll, PollEntitlement, PollMode
+from voting.ballots.models import Poll, PollEntitlement, PollMode, PollStatus
 from voting.constitutions.schema import BodySettings, SpecialThreshold
 from voting.core.extensions import db
 from voting.core.i18n import describe
@@ -385,8 +385,47 @@ def holdings_of_many(poll: Poll, person_ids: Collection[int]) -> dict[int, list[
 
 
 def refusals_of(poll: Poll, person: Person) -> list[str]:
-    """Why the snapshot gave `person` nothing (or less), in the current language."""
-    return [text_of(r) for r in poll.refusals if r.get("person") == person.id]
+    """Why the snapshot gave `person` nothing (or less), in the current language; where it
+    says nothing of them, why the body's rule gives them no vote (`no_vote_reason`)."""
+    stored = [text_of(r) for r in poll.refusals if r.get("person") == person.id]
+    if stored or poll.status is PollStatus.DRAFT:
+        return stored
+    reason = no_vote_reason(poll, person)
+    return [describe(reason)] if reason is not None else []
+
+
+def no_vote_reason(poll: Poll, person: Person) -> Message | None:
+    """Why the body's rule gives `person` no vote in the poll, for someone its snapshot
+    names nowhere: a role or a standing that carries no vote, or, where the votes are the
+    units' (WRI: sections' and associates' cards), that they hold none — so an individual
+    member at the WRI conference is told that individual members have no vote there."""
+    body = poll.body
+    membership = next(
+        (m for m in person.memberships if m.organisation_id == body.organisation_id), None
+    )
+    if membership is None:
+        return None
+    electorate = electorate_of(poll)
+    day = electorate.day()
+    roles = [
+        r
+        for r in person.roles
+        if r.organisation_id == body.organisation_id
+        and r.current_on(day)
+        and (r.body_id is None or r.body_id == body.id)
+    ]
+    rule = body_rule(body.settings, poll.special)
+    if rule.scheme is rules.Scheme.UNIT_WEIGHTS:
+        represents = any(c.person_id == person.id for c in electorate.card_holders())
+    else:
+        represents = any(r.kind is RoleKind.DELEGATE and r.unit_id is not None for r in roles)
+    standing = rules.Person(
+        person.id,
+        person.name,
+        MemberStatus(membership.status.value),
+        frozenset(r.kind.value for r in roles),
+    )
+    return rules.why_no_vote(rule, standing, represents=represents)
 
 
 def entitlement_rows(

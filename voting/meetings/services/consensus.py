@@ -9,22 +9,27 @@ answers, enforces who may answer and when, and records what the core decided.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from voting.ballots.services.entitlements import body_rule
 from voting.core import audit, batch, deadlines
 from voting.core.columns import utcnow
 from voting.core.database import after_commit, transaction
-from voting.core.errors import Conflict, Invalid, NotFound
+from voting.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from voting.core.extensions import db
+from voting.core.i18n import describe
 from voting.core.parse import REASON
+from voting.core.permissions import role_kinds, roles_on
+from voting.meetings.electorate import card_assignments, meeting_day
 from voting.meetings.models import (
     AgendaItem,
     Amendment,
@@ -35,6 +40,7 @@ from voting.meetings.models import (
     ConsensusOutcome,
     ConsensusTest,
     ItemStatus,
+    Meeting,
     MeetingKind,
     Motion,
     MotionStage,
@@ -43,9 +49,21 @@ from voting.meetings.models import (
 from voting.meetings.permissions import require_chair, require_present
 from voting.meetings.services.changes import changed
 from voting.meetings.services.motions import adopt_amendment, motion_decided
-from voting.membership.models import Membership, Person
+from voting.membership.models import Membership, MemberStatus, Person, Role, RoleKind
 from voting.org.body_rules import consensus_settings
-from voting.rules.consensus import ConsensusResult, NextStep, Response, consensus_outcome
+from voting.rules.consensus import (
+    ConsensusResult,
+    ConsensusSettings,
+    NextStep,
+    Response,
+    consensus_outcome,
+    why_not_taking_part,
+)
+from voting.rules.entitlement import BodyRule, Scheme
+from voting.rules.entitlement import Person as RulesPerson
+from voting.rules.messages import Message
+from voting.rules.types import MemberStatus as RulesStatus
+from voting.rules.types import Participants
 
 MAX_MINUTES = 24 * 60
 
@@ -78,10 +96,11 @@ def latest_test_of(item: AgendaItem) -> ConsensusTest | None:
 
 
 def participants(test: ConsensusTest) -> list[tuple[int, str]]:
-    """(id, name) of those whose answer counts: checked in, with a status that attends."""
+    """(id, name) of those whose answer counts: checked in, with a status that attends, and
+    where the body's tests are for its voters (`consensus.participants`), a vote."""
     meeting = test.item.meeting
     rows = db.session.execute(
-        select(Person.id, Person.name)
+        select(Person.id, Person.name, Membership.status)
         .join(CheckIn, CheckIn.person_id == Person.id)
         .join(Membership, Membership.person_id == Person.id)
         .where(
@@ -91,7 +110,95 @@ def participants(test: ConsensusTest) -> list[tuple[int, str]]:
         )
         .order_by(Person.name, Person.id)
     ).all()
-    return [(row.id, row.name) for row in rows]
+    refusal = _refusal(meeting)
+    if refusal is None:
+        return [(row.id, row.name) for row in rows]
+    kinds: dict[int, set[str]] = {}
+    if refusal.reads_roles:
+        day = meeting_day(meeting)
+        for role in db.session.scalars(
+            select(Role)
+            .join(CheckIn, CheckIn.person_id == Role.person_id)
+            .where(
+                CheckIn.meeting_id == meeting.id,
+                Role.organisation_id == meeting.body.organisation_id,
+                or_(Role.body_id.is_(None), Role.body_id == meeting.body_id),
+            )
+        ):
+            if role.current_on(day):
+                kinds.setdefault(role.person_id, set()).add(role.kind.value)
+    return [
+        (row.id, row.name)
+        for row in rows
+        if refusal(row.id, row.name, row.status, kinds.get(row.id, ())) is None
+    ]
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Why someone attending does not take part in the meeting's tests for agreement (the
+    rules core's `why_not_taking_part`), for a body whose tests are for its voters."""
+
+    settings: ConsensusSettings
+    rule: BodyRule
+    card_holders: frozenset[int]  # who holds a unit's cards at the meeting
+
+    @property
+    def reads_roles(self) -> bool:
+        """Whether a role can matter: the body names roles that carry no vote, or its
+        delegates hold its votes."""
+        return bool(self.rule.non_voting_roles) or self.rule.scheme is Scheme.DELEGATE_ATTENDANCE
+
+    def __call__(
+        self, person_id: int, name: str, status: MemberStatus, roles: Iterable[str]
+    ) -> Message | None:
+        kinds = frozenset(roles)
+        represents = person_id in self.card_holders or (
+            self.rule.scheme is Scheme.DELEGATE_ATTENDANCE and RoleKind.DELEGATE.value in kinds
+        )
+        person = RulesPerson(person_id, name, RulesStatus(status.value), kinds)
+        return why_not_taking_part(self.settings, self.rule, person, represents=represents)
+
+
+def _refusal(meeting: Meeting) -> _Refusal | None:
+    """How to tell who does not take part in the meeting's tests; None: everyone attending."""
+    settings = meeting.body.settings
+    rule = consensus_settings(settings)
+    if rule.participants is Participants.ATTENDING:
+        return None
+    votes = body_rule(settings)
+    holders = (
+        frozenset(a.person_id for a in card_assignments(meeting))
+        if votes.scheme is Scheme.UNIT_WEIGHTS
+        else frozenset()
+    )
+    return _Refusal(rule, votes, holders)
+
+
+def _no_part(
+    refusal: _Refusal | None, actor: Person, membership: Membership, meeting: Meeting
+) -> None:
+    """Refuse an answer from someone the body's tests are not for, saying why."""
+    if refusal is None:
+        return
+    roles = (
+        role_kinds(
+            roles_on(
+                actor, meeting.body.organisation_id, body=meeting.body, day=meeting_day(meeting)
+            )
+        )
+        if refusal.reads_roles
+        else ()
+    )
+    reason = refusal(actor.id, actor.name, membership.status, roles)
+    if reason is not None:
+        raise NotAllowed(
+            _(
+                "Only those with a vote answer tests for agreement in this body, and you "
+                "have none: %(reason)s.",
+                reason=describe(reason),
+            )
+        )
 
 
 def result(test: ConsensusTest, *, closed: bool = False) -> ConsensusResult:
@@ -193,7 +300,7 @@ def answer(
     Through the group commit the writer runs `answer_together` instead, with the same checks.
     """
     meeting = test.item.meeting
-    choice, reason = _checked_answer(actor, test, response, reason)
+    choice, reason = _checked_answer(actor, test, response, reason, refusal=_refusal(meeting))
     assert actor is not None
     for attempt in range(2):
         existing = db.session.scalar(
@@ -228,10 +335,15 @@ def _checked_answer(
     reason: str,
     *,
     checked_in: Collection[int] | None = None,
+    refusal: _Refusal | None,
 ) -> tuple[Answer, str]:
     """Refuse an answer `answer` would refuse, with its reason; or the answer and the reason
-    as stored. `checked_in`: the people known to be checked in (read once for a batch)."""
-    require_present(actor, test.item.meeting, checked_in=checked_in)
+    as stored. `checked_in`: the people known to be checked in (read once for a batch);
+    `refusal`: who does not take part (`_refusal`, read once for a batch)."""
+    meeting = test.item.meeting
+    membership = require_present(actor, meeting, checked_in=checked_in)
+    assert actor is not None
+    _no_part(refusal, actor, membership, meeting)
     try:
         choice = Answer(response)
     except ValueError:
@@ -314,6 +426,7 @@ def _answer_in_test(
             ).where(ConsensusAnswer.test_id == test.id, ConsensusAnswer.person_id.in_(people))
         )
     }
+    refusal = _refusal(meeting)
     left: list[batch.Waiting] = []
     answered: list[tuple[batch.Waiting, int]] = []
     changed_by: dict[int, tuple[Answer, str]] = {}  # the last answer of each who changed it
@@ -331,6 +444,7 @@ def _answer_in_test(
                     bound.arguments["response"],
                     bound.arguments["reason"],
                     checked_in=present,
+                    refusal=refusal,
                 )
             except Exception as error:  # a refusal, or a bug: it fails alone
                 waiting.error = error
