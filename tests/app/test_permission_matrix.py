@@ -629,6 +629,10 @@ EXPECTATIONS: dict[str, Op] = {
     "POST /tests/{test_id}/answer": Op(MEMBERS, body=lambda w: {"response": "agree"}),
     "POST /tests/{test_id}/close": Op(CHAIR),
     "POST /motions/{motion_id}/put-to-vote": Op(CHAIR, body=lambda w: {}),
+    # The test open on Mo's motion refuses it (409): past the rights.
+    "POST /motions/{motion_id}/straight-to-vote": Op(
+        CHAIR, body=lambda w: {"reason": "The conference agreed to vote at once."}
+    ),
     # Speakers: Mo's raised hand
     "POST /items/{item_id}/hands": Op(MEMBERS, body=lambda w: {"kind": "contribution"}),
     "POST /hands/{request_id}/withdraw": Op(OWNER),

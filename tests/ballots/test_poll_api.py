@@ -12,8 +12,20 @@ def auth(email: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(email)}"}
 
 
+def straight_to_vote(client, motion_id: int) -> None:  # type: ignore[no-untyped-def]
+    """The chair records through the API that the meeting goes straight to a vote on the
+    motion (the WRI conference tries consensus first)."""
+    made = client.post(
+        f"/api/v1/motions/{motion_id}/straight-to-vote",
+        json={"reason": "The conference agreed to vote at once."},
+        headers=auth(WRI_CHAIR),
+    )
+    assert made.status_code == 201, made.json
+
+
 def test_a_weighted_vote_through_the_api(wri, client) -> None:
     chair = auth(WRI_CHAIR)
+    straight_to_vote(client, motion_of(wri).id)
     made = client.post(
         f"/api/v1/meetings/{wri.id}/polls",
         json={"motion": motion_of(wri).id, "mode": "named"},
@@ -65,6 +77,7 @@ def test_a_secret_poll_through_the_api_gives_a_tracker_and_needs_the_privacy_con
     wri, client
 ) -> None:
     chair = auth(WRI_CHAIR)
+    straight_to_vote(client, motion_of(wri).id)
     poll_id = client.post(
         f"/api/v1/meetings/{wri.id}/polls",
         json={"motion": motion_of(wri).id, "mode": "secret", "special": "constitution_amendment"},

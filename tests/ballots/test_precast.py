@@ -14,7 +14,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import event, select, text
 
-from tests.fixtures.floor import AWL_CHAIR, WRI_CHAIR, WRI_REPS, WRI_SECRETARY, check_in, motion_of
+from tests.fixtures.floor import (
+    AWL_CHAIR,
+    WRI_CHAIR,
+    WRI_REPS,
+    WRI_SECRETARY,
+    check_in,
+    motion_of,
+    straight_to_vote,
+)
 from tests.fixtures.people import person
 from voting.ballots.models import (
     BallotPaper,
@@ -53,7 +61,9 @@ XAVIER, YUSUF, PIA, QUINN = WRI_REPS.values()
 
 
 def draft(meeting: Meeting, chair: str = WRI_CHAIR, mode: PollMode = PollMode.OPEN) -> Poll:
-    """A poll prepared on the meeting's motion, taking votes for a week."""
+    """A poll prepared on the meeting's motion, taking votes for a week (the meeting in
+    session has decided to vote on it)."""
+    straight_to_vote(chair, motion_of(meeting))
     poll = floor.create_poll(person(chair), meeting, mode=mode, motion=motion_of(meeting))
     manager = WRI_SECRETARY if chair == WRI_CHAIR else chair
     return precast.open_window(person(manager), poll, utcnow() + timedelta(days=7))
@@ -384,6 +394,7 @@ def _statements(poll: Poll) -> int:
 def test_votes_before_the_meeting_add_no_statement_to_a_batch_of_floor_votes(
     wri: Meeting,
 ) -> None:
+    straight_to_vote(WRI_CHAIR, motion_of(wri))
     plain = open_at_meeting(
         floor.create_poll(person(WRI_CHAIR), wri, motion=motion_of(wri), question="Plain?")
     )
@@ -404,6 +415,7 @@ def test_votes_before_the_meeting_add_no_statement_to_a_batch_of_floor_votes(
 def test_the_pages_issue_print_return_enter_and_vote_in_writing(
     wri: Meeting, awl: Meeting, signed_in, client
 ) -> None:
+    straight_to_vote(WRI_CHAIR, motion_of(wri))
     poll = floor.create_poll(person(WRI_CHAIR), wri, motion=motion_of(wri))
     secretary = signed_in(WRI_SECRETARY)
     assert signed_in(XAVIER).get(f"/polls/{poll.id}/precast").status_code == 403
@@ -490,6 +502,7 @@ def test_a_paper_falls_on_the_holding_of_its_card() -> None:
 
 
 def test_a_secret_polls_teller_keys_are_taken_from_the_window_on(wri: Meeting, signed_in) -> None:
+    straight_to_vote(WRI_CHAIR, motion_of(wri))
     poll = floor.create_poll(person(WRI_CHAIR), wri, mode=PollMode.SECRET, motion=motion_of(wri))
     secretary = signed_in(WRI_SECRETARY)
     until = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
@@ -508,6 +521,7 @@ def test_a_secret_polls_teller_keys_are_taken_from_the_window_on(wri: Meeting, s
 
 
 def test_the_papers_are_issued_as_a_pdf_one_per_page(wri: Meeting, signed_in) -> None:
+    straight_to_vote(WRI_CHAIR, motion_of(wri))
     poll = floor.create_poll(person(WRI_CHAIR), wri, motion=motion_of(wri))
     secretary = signed_in(WRI_SECRETARY)
     until = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")

@@ -31,6 +31,11 @@ def test_wri_vote_from_the_chairs_form_to_the_result_chart(wri, signed_in) -> No
     chair = signed_in(WRI_CHAIR)
     page = chair.get(f"/meetings/{wri.id}/polls")
     assert "Put a question to the vote" in page.text
+    decided = chair.post(
+        f"/motions/{motion_of(wri).id}/straight-to-vote",
+        data={"reason": "The conference agreed to vote at once."},
+    )
+    assert decided.status_code == 303
     made = chair.post(
         f"/meetings/{wri.id}/polls", data={"motion": motion_of(wri).id, "mode": "open"}
     )

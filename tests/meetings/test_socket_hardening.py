@@ -26,7 +26,7 @@ from werkzeug.serving import make_server
 from tests.fixtures.floor import motion_of, open_poll
 from tests.fixtures.people import person
 from voting.core.columns import LARGEST_INTEGER
-from voting.meetings.models import Meeting
+from voting.meetings.models import Meeting, PollKind
 from voting.meetings.services import agenda, consensus
 from voting.meetings.simulate import session_cookie
 
@@ -114,13 +114,16 @@ def test_origins_listed_in_the_settings_may_connect(conference: Meeting, connect
 
 @pytest.fixture
 def floor_open(wri: Meeting) -> dict[str, int]:
-    """The WRI conference with its motion under discussion: a test for agreement and a poll
-    open, the member checked in. The ids a phone's events name."""
+    """The WRI conference with its motion under discussion: a test for agreement on it and
+    a procedural poll open (the motion's own vote waits for the test), the member checked
+    in. The ids a phone's events name."""
     chair = person(CHAIR)
     item = next(i for i in wri.items if i.motions)
     agenda.open_item(chair, item)
     test = consensus.open_test(chair, motion_of(wri), minutes=15)
-    poll = open_poll(wri, CHAIR)
+    poll = open_poll(
+        wri, CHAIR, motion=None, kind=PollKind.PROCEDURAL, question="Extend the debate?"
+    )
     return {"meeting": wri.id, "item": item.id, "test": test.id, "poll": poll.id}
 
 

@@ -30,6 +30,7 @@ from voting.meetings.models import (
     Proxy,
 )
 from voting.meetings.permissions import is_chair, require_chair, require_present
+from voting.meetings.services import handover
 from voting.membership.models import Membership, Person
 from voting.org.models import Body, Unit
 from voting.rules import entitlement as rules
@@ -111,8 +112,14 @@ class MeetingElectorate(Electorate):
         return self.manages(actor, self.body) or visibility.may_watch(actor, self.meeting)
 
     def check_can_open(self) -> None:
+        """The meeting is in session with no other poll open, and a poll deciding a motion
+        or an amendment comes after consensus was tried where the body says so (a draft
+        prepared earlier is asked again: the question may have been agreed meanwhile)."""
         if self.meeting.status is not MeetingStatus.OPEN:
             raise Conflict(_("Open the meeting first."))
+        floor = self.floor
+        if floor.motion is not None:
+            handover.require_tried(floor.motion, floor.amendment, kind=floor.kind)
         if open_poll_at(self.meeting) is not None:
             raise Conflict(_("Another poll is open: close it first."))
 

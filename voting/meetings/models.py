@@ -247,6 +247,10 @@ class Motion(db.Model):
         cascade="all, delete-orphan",
         foreign_keys="Amendment.motion_id",
     )
+    # The meeting's decisions to put it (or one of its amendments) straight to a vote.
+    straight_to_vote: Mapped[list[StraightToVote]] = relationship(
+        back_populates="motion", order_by="StraightToVote.id", cascade="all, delete-orphan"
+    )
 
     @property
     def text(self) -> str:
@@ -340,6 +344,29 @@ class ConsensusAnswer(db.Model):
 
     test: Mapped[ConsensusTest] = relationship(back_populates="answers")
     person: Mapped[Person] = relationship()
+
+
+class StraightToVote(db.Model):
+    """The meeting decided to put a motion (or an amendment put to it) to a vote without
+    testing for agreement first, and why: where the body tries consensus first, the fact
+    that lets the vote open, in the item's record."""
+
+    __tablename__ = "straight_to_vote"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    motion_id: Mapped[int] = mapped_column(
+        ForeignKey("motion.id", ondelete="CASCADE"), index=True
+    )
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[AgendaItem] = relationship()
+    motion: Mapped[Motion] = relationship(back_populates="straight_to_vote")
+    amendment: Mapped[Amendment | None] = relationship()
+    decided_by: Mapped[Person | None] = relationship()
 
 
 class SpeakerRequest(db.Model):

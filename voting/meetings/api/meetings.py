@@ -20,6 +20,7 @@ from voting.meetings.services import (
     consensus,
     display,
     floor,
+    handover,
     meetings,
     motions,
     speaking,
@@ -429,6 +430,36 @@ def put_to_vote(motion_id: int) -> dict[str, Any]:
         minutes=int_field(data, "minutes"),
     )
     return _done(motion.item.meeting, poll)
+
+
+@operation(
+    "/motions/<int:motion_id>/straight-to-vote",
+    "POST",
+    summary=(
+        "Record that the meeting decided to put a motion or an amendment put to it to a vote "
+        "without testing for agreement, and why (chair)"
+    ),
+    tag=TAG,
+    scope="chair",
+    request={
+        "type": "object",
+        "properties": {"reason": {"type": "string"}, "amendment": {"type": "integer"}},
+        "required": ["reason"],
+    },
+    response=OK,
+    status=201,
+)
+def straight_to_vote(motion_id: int) -> dict[str, Any]:
+    motion = motions.get_motion(motion_id)
+    data = json_body()
+    amendment_id = int_field(data, "amendment")
+    decision = handover.go_straight_to_vote(
+        api_person(),
+        motion,
+        text_field(data, "reason"),
+        amendment=motions.get_amendment(amendment_id) if amendment_id else None,
+    )
+    return _done(motion.item.meeting, decision)
 
 
 @operation(

@@ -42,6 +42,7 @@ from voting.meetings.models import (
     PollKind,
 )
 from voting.meetings.permissions import require_chair
+from voting.meetings.services import handover
 from voting.meetings.services.changes import changed
 from voting.meetings.services.motions import motion_decided
 from voting.membership.models import Person
@@ -174,7 +175,10 @@ def create_poll(
 ) -> Poll:
     """The chair drafts a poll on a motion, an amendment, a procedural question, an
     emergency meeting's justification or (lent to the elections domain through the
-    ballots' host registry) an election's ballot; it opens separately, after the preview."""
+    ballots' host registry) an election's ballot; it opens separately, after the preview.
+    Where the body tries consensus first, a poll deciding a motion or an amendment put to
+    the meeting in session waits for a test for agreement without consensus or the
+    decision to go straight to a vote (`handover.require_tried`)."""
     require_chair(actor, meeting)
     if meeting.status is MeetingStatus.CLOSED:
         raise Conflict(_("The meeting is closed."))
@@ -198,6 +202,10 @@ def create_poll(
                 _("This emergency meeting was found not justified: it decides nothing more.")
             )
         raise Conflict(_("First decide whether this emergency meeting is justified."))
+    if motion is not None and meeting.status is MeetingStatus.OPEN:
+        # Before the meeting a poll may be prepared to take votes by post; it opens only
+        # once consensus was tried (`MeetingElectorate.check_can_open`).
+        handover.require_tried(motion, amendment, kind=kind)
     question = question.strip()
     if not question and amendment is not None:
         assert motion is not None

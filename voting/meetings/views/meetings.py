@@ -28,6 +28,7 @@ from voting.meetings.services import (
     consensus,
     display,
     floor,
+    handover,
     meetings,
     motions,
     speaking,
@@ -423,6 +424,24 @@ def put_to_vote(motion_id: int):  # type: ignore[no-untyped-def]
     return redirect(
         url_for("meetings.chair", meeting_id=motion.item.meeting_id) + "#meeting-poll", 303
     )
+
+
+@bp.post("/motions/<int:motion_id>/straight-to-vote")
+@login_required
+def straight_to_vote(motion_id: int):  # type: ignore[no-untyped-def]
+    """The chair records that the meeting decided to vote without testing for agreement."""
+    motion = motions.get_motion(motion_id)
+    amendment_id = _int("amendment", optional=True)
+    handover.go_straight_to_vote(
+        me(),
+        motion,
+        request.form.get("reason", ""),
+        amendment=motions.get_amendment(amendment_id) if amendment_id else None,
+    )
+    flash(
+        _("Recorded: the meeting goes straight to a vote. Put the question to the vote."), "success"
+    )
+    return back(motion.item.meeting, "chair")
 
 
 # --- Consensus ---------------------------------------------------------------------------
