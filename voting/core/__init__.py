@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.session_interface = live.SessionInterface()
     login_manager.init_app(app)
     socketio.init_app(
         app,
