@@ -355,9 +355,7 @@ class StraightToVote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
-    motion_id: Mapped[int] = mapped_column(
-        ForeignKey("motion.id", ondelete="CASCADE"), index=True
-    )
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"), index=True)
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
