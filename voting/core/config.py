@@ -100,6 +100,9 @@ def from_environment(instance: Path) -> dict[str, object]:
         # Live pushes (voting.core.live): changes arriving within this many seconds are
         # rendered and sent once.
         "LIVE_COALESCE_SECONDS": float(env("LIVE_COALESCE_SECONDS", "0.1")),
+        # ...and a stream of changes is pushed at most once per this many seconds per
+        # screen connected to the worker (2,000 screens: once a second).
+        "LIVE_PUSH_SECONDS_PER_SCREEN": float(env("LIVE_PUSH_SECONDS_PER_SCREEN", "0.0005")),
         # SQLite: FULL syncs the log at every commit, so an acknowledged vote survives a
         # power loss; NORMAL (faster) may lose the last commits then (not on a crash).
         "SQLITE_SYNCHRONOUS": env("SQLITE_SYNCHRONOUS", "FULL").upper(),

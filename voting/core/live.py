@@ -38,6 +38,11 @@ from voting.core.extensions import socketio
 from voting.core.throttle import TooFast
 
 DEFAULT_COALESCE_SECONDS = 0.1
+# The least time between two pushes of one subject, per screen connected to this worker:
+# a push costs every screen's connection its share of the process, so a stream of
+# changes (a hall voting) is pushed less often the larger the hall (2,000 screens: once
+# a second). A change after a quiet spell still goes out within LIVE_COALESCE_SECONDS.
+DEFAULT_PUSH_SECONDS_PER_SCREEN = 0.0005
 TURN_SECONDS = 5.0  # the longest one push holds back the next of the same subject
 LAST_SENT_SECONDS = 2 * 24 * 3600  # how long Redis keeps a subject's last version sent
 
@@ -109,7 +114,9 @@ def _connections(room_name: str) -> set[str]:
 def _memory(app: Flask) -> dict[str, dict[Any, Any]]:
     """Per app: what waits to be published, the last version sent per subject (without
     Redis) and each subject's turn to push in this process."""
-    return app.extensions.setdefault("voting.live", {"pending": {}, "last": {}, "turns": {}})
+    return app.extensions.setdefault(
+        "voting.live", {"pending": {}, "last": {}, "turns": {}, "pushed_at": {}}
+    )
 
 
 def publish(channel: str, key: int, regions: Iterable[str], *, users: Iterable[int] = ()) -> None:
@@ -127,13 +134,28 @@ def publish(channel: str, key: int, regions: Iterable[str], *, users: Iterable[i
             pending[1].update(users)
             return
         waiting[(channel, key)] = (set(regions), set(users))
+        pushed_at = _memory(app)["pushed_at"].get((channel, key))
+    if pushed_at is not None:  # paced: not sooner after the last push than the hall allows
+        delay = max(delay, pushed_at + _pace(app) - time.monotonic())
     socketio.start_background_task(_flush_later, app, channel, key, delay)
+
+
+def _pace(app: Flask) -> float:
+    """The least time between two pushes of a subject on this worker (see
+    DEFAULT_PUSH_SECONDS_PER_SCREEN): its connections times `LIVE_PUSH_SECONDS_PER_SCREEN`."""
+    per_screen = float(
+        app.config.get("LIVE_PUSH_SECONDS_PER_SCREEN", DEFAULT_PUSH_SECONDS_PER_SCREEN)
+    )
+    server = socketio.server
+    screens = len(server.eio.sockets) if server is not None else 0
+    return screens * per_screen
 
 
 def _flush_later(app: Flask, channel: str, key: int, delay: float) -> None:
     socketio.sleep(delay)
     with _lock:
         regions, users = _memory(app)["pending"].pop((channel, key), (set(), set()))
+        _memory(app)["pushed_at"][(channel, key)] = time.monotonic()
     flush(app, channel, key, regions, users)
 
 
@@ -212,7 +234,6 @@ class SessionInterface(SecureCookieSessionInterface):
         if "saved_session" in request.environ:
             return self.session_class()
         return super().open_session(app, request)
-
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
