@@ -153,8 +153,9 @@ def quorum_of(meeting: Meeting) -> Quorate:
 
 def consensus_view(test: ConsensusTest) -> ConsensusView:
     """Counts, names (where the body shows them) and reasons of a test for agreement."""
-    result = consensus.result(test)
-    people = dict(consensus.participants(test))
+    counted = consensus.participants(test)  # read once: `result` takes them too
+    result = consensus.result(test, counted=counted)
+    people = dict(counted)
     names: dict[str, list[str]] = {a: [] for a in ANSWERS}
     reasons = []
     for a in test.answers:

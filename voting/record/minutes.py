@@ -67,6 +67,9 @@ class MotionRecord:
     amendments: list[tuple[str, str, str]] = field(default_factory=list)  # (text, status, by)
     tests: list[TestRecord] = field(default_factory=list)
     votes: list[VoteRecord] = field(default_factory=list)
+    # The meeting's decisions to vote without testing for agreement: (amendment's text or
+    # "" for the motion, the reason).
+    straight: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +198,10 @@ def read(meeting: Meeting) -> Minutes:
                 continue
             entry = MotionRecord(motion, motion.text, _amendments(motion))
             entry.tests = [_test(t, show_names) for t in tests if t.motion_id == motion.id]
+            entry.straight = [
+                (d.amendment.text if d.amendment is not None else "", d.reason)
+                for d in sorted(motion.straight_to_vote, key=lambda d: (d.decided_at, d.id))
+            ]
             entry.votes = [_vote(f.poll) for f in floor if f.motion_id == motion.id]
             record.motions.append(entry)
         if not skeleton:
@@ -256,6 +263,11 @@ def content(m: Minutes) -> dict[str, object]:
                             for t in mr.tests
                         ],
                         "votes": [_vote_content(v) for v in mr.votes],
+                        **(
+                            {"straight_to_vote": [list(d) for d in mr.straight]}
+                            if mr.straight
+                            else {}
+                        ),
                     }
                     for mr in r.motions
                 ],

@@ -201,9 +201,15 @@ def _no_part(
         )
 
 
-def result(test: ConsensusTest, *, closed: bool = False) -> ConsensusResult:
-    """Where the test stands now, as the rules core sees it (participants named by name)."""
-    people = participants(test)
+def result(
+    test: ConsensusTest,
+    *,
+    closed: bool = False,
+    counted: list[tuple[int, str]] | None = None,
+) -> ConsensusResult:
+    """Where the test stands now, as the rules core sees it (participants named by name).
+    `counted`: its `participants`, when the caller has read them already."""
+    people = list(counted) if counted is not None else participants(test)
     names = dict(people)
     for a in test.answers:
         # An answer from someone no longer counted (a status changed) is not lost: it counts.
