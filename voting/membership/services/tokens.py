@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 
 from voting.core.api import Unauthenticated
 from voting.core.columns import utcnow
@@ -15,30 +16,27 @@ from voting.core.database import transaction
 from voting.core.extensions import db
 from voting.membership.models import ApiToken, Person, SignIn
 
+
+def _signed_in(*columns: Any) -> Select[Any]:
+    """`columns` of the person of a sign-in that has not ended or expired (by its key's
+    digest, the person's id and the time, as bound parameters)."""
+    return (
+        select(*columns)
+        .join(SignIn, SignIn.person_id == Person.id)
+        .where(
+            SignIn.key_hash == bindparam("key_hash"),
+            SignIn.person_id == bindparam("person_id"),
+            SignIn.ended_at.is_(None),
+            SignIn.expires_at > bindparam("now"),
+        )
+    )
+
+
 # Built once (every request and every Socket.IO event loads the signed-in person):
 # SQLAlchemy then keeps its cache key instead of working it out each time.
-_SIGNED_IN = (
-    select(Person)
-    .join(SignIn, SignIn.person_id == Person.id)
-    .where(
-        SignIn.key_hash == bindparam("key_hash"),
-        SignIn.person_id == bindparam("person_id"),
-        SignIn.ended_at.is_(None),
-        SignIn.expires_at > bindparam("now"),
-    )
-)
-
+_SIGNED_IN = _signed_in(Person)
 # The same check without loading the person: their id and language only.
-_SIGNED_IN_ID = (
-    select(Person.id, Person.locale)
-    .join(SignIn, SignIn.person_id == Person.id)
-    .where(
-        SignIn.key_hash == bindparam("key_hash"),
-        SignIn.person_id == bindparam("person_id"),
-        SignIn.ended_at.is_(None),
-        SignIn.expires_at > bindparam("now"),
-    )
-)
+_SIGNED_IN_ID = _signed_in(Person.id, Person.locale)
 
 
 def new_secret() -> str:
