@@ -139,8 +139,11 @@ def test_the_chair_console_hands_over_to_a_vote_the_phones_follow_and_the_record
     assert cast.location.endswith(f"/meetings/{wri.id}#meeting-poll")
     assert "Cast: For 3" in phone.get(f"/meetings/{wri.id}").text
     assert "1 of 4 votes cast (weight 3 of 7)" in chair.get(f"/meetings/{wri.id}/chair").text
-    fragment = phone.get(f"/polls/{poll.id}/my-ballot").text
+    fragment = phone.get(f"/polls/{poll.id}/my-ballot", headers={"HX-Request": "true"}).text
     assert "data-used" in fragment and "ballot-choice" not in fragment
+    opened = phone.get(f"/polls/{poll.id}/my-ballot")  # typed in, or opened in a new tab
+    assert opened.status_code == 303
+    assert opened.location.endswith(f"/polls/{poll.id}")
 
     vote_all(poll, {Y: "no", P: "yes", Q: "no"})
     closed = chair.post(f"/polls/{poll.id}/close", data={"return": "chair"})

@@ -414,8 +414,12 @@ def vote(poll_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/polls/<int:poll_id>/my-ballot")
 @login_required
 def my_ballot(poll_id: int):  # type: ignore[no-untyped-def]
-    """The person's ballot inside the meeting screen (fetched when a pushed poll arrives)."""
+    """The person's ballot inside the meeting screen (fetched when a pushed poll arrives).
+    Opened as a page (not fetched by the screen), it is the ballot page: never a bare
+    fragment."""
     poll = _poll(poll_id)
+    if request.headers.get("HX-Request") != "true":
+        return redirect(url_for("polls.ballot", poll_id=poll.id), 303)
     return render_template(
         "partials/poll/my_ballot.html", poll=poll, b=ballot_of(poll, me()), push=False
     )
