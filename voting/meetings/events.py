@@ -28,7 +28,7 @@ from voting.core.live import sign_in_room
 from voting.core.web import me
 from voting.meetings.models import AgendaItem, ConsensusTest, Meeting, SpeakerRequest
 from voting.meetings.screens import VIEWS, full_fragments, room_of, screen_for, user_room
-from voting.meetings.services import consensus, floor, lookup, speaking
+from voting.meetings.services import consensus, lookup, speaking
 from voting.membership.models import Person
 from voting.membership.services.tokens import signed_in_id
 
@@ -210,7 +210,7 @@ def vote(data: dict[str, Any]) -> dict[str, Any]:
     with _sender() as sender:
         poll_id = _number(data, "poll")
         throttle.vote_allowed_for(_id_of(sender))
-        meeting_id = floor.meeting_id_of(poll_id)  # not the whole poll: the writer reads it
+        meeting_id = lookup.meeting_of_poll(poll_id)  # not the whole poll: the writer reads it
         keys, split = data.get("keys"), data.get("split")
         choice = text_field(data, "choice") or None
         if keys is not None and (
