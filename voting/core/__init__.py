@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter, Map
 
@@ -29,10 +29,11 @@ class BoundedInteger(IntegerConverter):
 
 
 def select_locale() -> str | None:
-    """The signed-in person's language, else the browser's best match among ours."""
-    if current_user and current_user.is_authenticated:
+    """The signed-in person's language, else the one chosen on this browser (the language
+    switch at the foot of every page), else the browser's best match among ours."""
+    if current_user and current_user.is_authenticated and current_user.locale:
         return locale_for(current_user.locale)
-    return locale_for(None)
+    return locale_for(session.get("locale") if request else None)
 
 
 def locale_for(chosen: str | None) -> str | None:

@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 LANGUAGES = ("en", "fr", "de", "es")
+# Each language by its own name, as a person looks for it in a list of languages.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español"}
 
 
 def private_folder(instance: Path) -> None:

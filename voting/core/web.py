@@ -26,6 +26,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from voting.core.config import LANGUAGE_NAMES
 from voting.core.errors import NotAllowed, NotFound, ServiceError
 from voting.core.extensions import login_manager
 
@@ -172,6 +173,7 @@ def init_app(app: Flask) -> None:
     def template_helpers() -> dict[str, object]:
         return {
             "current_locale": lambda: str(get_locale() or "en"),
+            "language_names": LANGUAGE_NAMES,
         }
 
     @app.errorhandler(CSRFError)

@@ -291,6 +291,14 @@ def update_account(actor: Person, *, name: str, locale: str | None) -> None:
         actor.locale = locale or None
 
 
+def choose_language(actor: Person, locale: str) -> None:
+    """One's own language, chosen from the switch at the foot of a page."""
+    if locale not in current_app.config["LANGUAGES"]:
+        raise Invalid(_("Choose one of the offered languages."), field="locale")
+    with transaction():
+        actor.locale = locale
+
+
 def change_password(
     actor: Person,
     current: str,

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -217,6 +218,21 @@ def account():  # type: ignore[no-untyped-def]
         flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"), 303)
     return account_page()
+
+
+@bp.post("/language")
+def language():  # type: ignore[no-untyped-def]
+    """The language switch at the foot of every page: remembered by this browser, and
+    by the account of whoever is signed in (so their mail and pushes follow)."""
+    locale = request.form.get("locale", "")
+    back_to = safe_next(request.form.get("next")) or url_for("main.home")
+    if locale not in current_app.config["LANGUAGES"]:
+        flash(_("Choose one of the offered languages."), "error")
+        return redirect(back_to, 303)
+    if current_user.is_authenticated:
+        accounts.choose_language(me(), locale)
+    session["locale"] = locale
+    return redirect(back_to, 303)
 
 
 @bp.post("/account/password")
