@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
-PG_SUITES := tests/core tests/org tests/membership tests/ballots tests/meetings tests/consultations tests/elections tests/record tests/app
+# The suites that meet the database, run again on PostgreSQL. Of tests/app, the pages, the
+# admin, the API's bad input and the migrations. Not the permission matrix (148 cases, each on
+# a fresh database: who may do what does not change with the database, and each route's
+# queries run on PostgreSQL in its domain's suite), nor the catalogues and the headers.
+PG_SUITES := tests/core tests/org tests/membership tests/ballots tests/meetings tests/consultations tests/elections tests/record \
+	tests/app/test_admin.py tests/app/test_api_fuzz.py tests/app/test_pages.py tests/app/test_migrations.py tests/app/test_migration_data.py
 
 .PHONY: run test test-fast bench bench-load lint e2e db demo translations clean
 LOCALES := fr de es
@@ -39,8 +44,8 @@ serve-prod: $(STAMP) $(COMPILED)
 # The whole suite on SQLite, then the database-facing suites again on a throwaway PostgreSQL.
 test: $(STAMP) $(COMPILED)
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
-	$(BIN)/python -m tests.postgres $(BIN)/python -m pytest -q -p no:cacheprovider $(PG_SUITES)
+	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m tests.postgres $(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 $(PG_SUITES)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e and not slow" -q
