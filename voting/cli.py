@@ -117,9 +117,10 @@ def simulate(
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise click.ClickException(f"No meeting {meeting_id}.")
-    people = simulated_members(meeting, members)
+    # They check in through the server, which pushes the attendance to every screen.
+    people = simulated_members(meeting, members, check_in=False)
     url = url or current_app.config["PUBLIC_URL"]
-    click.echo(f"{len(people)} simulated members checked in to {meeting.title!r}; connecting...")
+    click.echo(f"{len(people)} simulated members check in to {meeting.title!r} and connect...")
     connected = run(
         current_app._get_current_object(),  # type: ignore[attr-defined]
         meeting,
@@ -128,6 +129,7 @@ def simulate(
         seconds=seconds,
         speed=speed,
         seed=seed,
+        check_in=True,
     )
     click.echo(f"{connected} simulated phones took part for {seconds:.0f} seconds.")
 

@@ -4,9 +4,12 @@ like a phone, that raises hands, answers tests for agreement and votes, with som
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +18,7 @@ from flask import Flask
 
 from voting.meetings.models import Meeting
 from voting.membership.models import Person
-from voting.membership.services.accounts import start_session
+from voting.membership.services.accounts import create_api_token, start_session
 
 # How simulated members answer a test for agreement, and how likely a hand goes up.
 ANSWER_WEIGHTS = {"agree": 70, "reservations": 15, "stand_aside": 10, "block": 5}
@@ -32,6 +35,11 @@ def session_cookie(app: Flask, person: Person) -> str:
     return serializer.dumps({"_user_id": start_session(person), "_fresh": True})
 
 
+def check_in_token(person: Person) -> str:
+    """A day's API token of `person` that may act as a member (to check in)."""
+    return create_api_token(person, "simulated phone", scopes=["vote"], days=1)[1]
+
+
 @dataclass
 class SimulatedMember:
     url: str
@@ -40,12 +48,32 @@ class SimulatedMember:
     meeting_id: int
     speed: float
     rng: random.Random
+    # With a token and the meeting's code, the member checks in through the server first.
+    token: str = ""
+    code: str = ""
     answered: set[int] = field(default_factory=set)
     hands: set[int] = field(default_factory=set)
     voted: set[int] = field(default_factory=set)
     client: socketio.Client = field(default_factory=lambda: socketio.Client(reconnection=True))
 
+    def check_in(self) -> None:
+        """Check in through the server's API, as a phone with the meeting's link does; a
+        refusal (the meeting closed, already checked in) is said and the member goes on."""
+        request = urllib.request.Request(
+            f"{self.url.rstrip('/')}/api/v1/meetings/{self.meeting_id}/check-in",
+            data=json.dumps({"code": self.code}).encode(),
+            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10):
+                pass
+        except urllib.error.HTTPError as error:
+            print(f"check-in refused: {error.code} {error.read()[:200]!r}")
+
     def start(self) -> None:
+        if self.token:
+            self.check_in()
         self.client.on("state", self.on_state)
         self.client.on("connect", self.join)
         self.client.connect(
@@ -104,8 +132,10 @@ def run(
     seconds: float,
     speed: float = 1.0,
     seed: int | None = None,
+    check_in: bool = False,
 ) -> int:
-    """Connect one simulated phone per person and let them act for `seconds`."""
+    """Connect one simulated phone per person and let them act for `seconds`; with
+    `check_in`, each first checks in through the server."""
     rng = random.Random(seed)
     cookie_name = app.config.get("SESSION_COOKIE_NAME", "session")
     members = [
@@ -116,6 +146,8 @@ def run(
             meeting_id=meeting.id,
             speed=speed,
             rng=random.Random(rng.random()),
+            token=check_in_token(person) if check_in else "",
+            code=meeting.join_code if check_in else "",
         )
         for person in people
     ]

@@ -62,8 +62,11 @@ def load_demo_meeting() -> Meeting | None:
     return meeting
 
 
-def simulated_members(meeting: Meeting, count: int) -> list[Person]:
-    """`count` simulated members who may attend the meeting, checked in (made once each)."""
+def simulated_members(meeting: Meeting, count: int, *, check_in: bool = True) -> list[Person]:
+    """`count` simulated members who may attend the meeting (made once each), checked in
+    here unless `check_in` is false: then each checks in through the running server, as
+    a phone does, so the server pushes the attendance to every screen (a command in
+    another process writing the check-ins could not)."""
     body: Body = meeting.body
     org = body.organisation
     status = MemberStatus(body.settings.attend[0]) if body.settings.attend else MemberStatus.FULL
@@ -89,7 +92,7 @@ def simulated_members(meeting: Meeting, count: int) -> list[Person]:
         present = set(
             db.session.scalars(select(CheckIn.person_id).where(CheckIn.meeting_id == meeting.id))
         )
-        for person in people:
+        for person in people if check_in else ():
             if person.id not in present:
                 db.session.add(CheckIn(meeting=meeting, person_id=person.id, via=CheckInVia.TELLER))
         audit.record(
