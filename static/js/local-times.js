@@ -16,9 +16,10 @@
     } catch (e) {
       return; // an old browser: the UTC text stays
     }
-    root.querySelectorAll("time[data-local]").forEach(function (el) {
+    root.querySelectorAll("time[data-local]:not([data-localised])").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (!isNaN(when)) {
+        el.dataset.localised = "";
         el.title = el.textContent;
         el.textContent = format.format(when);
       }

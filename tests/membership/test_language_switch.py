@@ -75,3 +75,20 @@ def test_the_switch_without_csrf_token_is_refused(client, demo) -> None:
     answer = client.post("/language", data={"locale": "fr", "next": "/"})
     assert answer.status_code == 400
     assert language_of(client.get("/").get_data(as_text=True)) == "en"
+
+
+def test_moments_are_written_in_the_reader_s_language(client, demo) -> None:
+    from sqlalchemy import select
+
+    from voting.meetings.models import Meeting
+
+    meeting = db.session.scalars(select(Meeting).order_by(Meeting.id)).first()
+    assert meeting is not None
+    sign_in(client, "ana@wri.example")
+    post_form(client, "/language", {"locale": "de", "next": "/"}, page="/")
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    when = meeting.scheduled_for
+    assert when.strftime("%Y-%m-%d %H:%M") not in page
+    # German writes the day first, with points, and the time on 24 hours.
+    written = f"{when.day:02d}.{when.month:02d}.{when.year}, {when.hour:02d}:{when.minute:02d} UTC"
+    assert written in page, page[page.find("<time") : page.find("<time") + 300]

@@ -4,6 +4,7 @@ helpers. Views are thin: they parse input, call a service, render."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
@@ -19,11 +20,12 @@ from flask import (
     render_template,
     request,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from voting.core.config import LANGUAGE_NAMES
@@ -165,9 +167,19 @@ def register_shared(app: Flask) -> None:
     app.register_blueprint(api)
 
 
+def local_time(value: datetime) -> Markup:
+    """A moment as the reader's language writes it, in UTC; the page's script
+    (static/js/local-times.js) then shows it in the reader's own time zone."""
+    when = value if value.tzinfo else value.replace(tzinfo=UTC)
+    moment = f"{format_date(when, 'medium')}, {format_time(when, 'short')}"
+    written = _("%(when)s UTC", when=moment)
+    return Markup('<time datetime="{}" data-local>{}</time>').format(when.isoformat(), written)
+
+
 def init_app(app: Flask) -> None:
     """Error pages, security headers and template helpers for every page."""
     app.after_request(protect)
+    app.add_template_global(local_time)
 
     @app.context_processor
     def template_helpers() -> dict[str, object]:
